@@ -1,0 +1,226 @@
+import { Decimal } from '../../core/decimal.js';
+import { StrataError } from '../../core/errors.js';
+import type { Key } from '../../core/values.js';
+
+/**
+ * What operator state and source offsets are made of: SQL values, arrays, Maps keyed by
+ * row keys, and plain records. `encodeState` turns one into bytes for a checkpoint and
+ * `decodeState` gives back an equal structure (Maps stay Maps, Decimals stay Decimals,
+ * bigints stay bigints).
+ */
+export type StateValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Decimal
+  | Uint8Array
+  | readonly StateValue[]
+  | ReadonlyMap<Key, StateValue>
+  | { readonly [k: string]: StateValue };
+
+const T_NULL = 0;
+const T_TRUE = 1;
+const T_FALSE = 2;
+const T_NUMBER = 3;
+const T_BIGINT = 4;
+const T_STRING = 5;
+const T_DECIMAL = 6;
+const T_BYTES = 7;
+const T_ARRAY = 8;
+const T_MAP = 9;
+const T_RECORD = 10;
+
+class Writer {
+  buf = Buffer.allocUnsafe(1024);
+  pos = 0;
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.pos);
+    this.pos += 4;
+  }
+  f64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+  str(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.u32(n);
+    this.ensure(n);
+    this.buf.write(s, this.pos, 'utf8');
+    this.pos += n;
+  }
+  bytes(b: Uint8Array): void {
+    this.u32(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+}
+
+function write(w: Writer, v: StateValue): void {
+  if (v === null) return w.u8(T_NULL);
+  switch (typeof v) {
+    case 'boolean':
+      return w.u8(v ? T_TRUE : T_FALSE);
+    case 'number':
+      w.u8(T_NUMBER);
+      return w.f64(v);
+    case 'bigint':
+      w.u8(T_BIGINT);
+      return w.str(v.toString());
+    case 'string':
+      w.u8(T_STRING);
+      return w.str(v);
+  }
+  if (v instanceof Decimal) {
+    w.u8(T_DECIMAL);
+    w.str(v.unscaled.toString());
+    return w.u32(v.scale + 0x8000);
+  }
+  if (v instanceof Uint8Array) {
+    w.u8(T_BYTES);
+    return w.bytes(v);
+  }
+  if (Array.isArray(v)) {
+    w.u8(T_ARRAY);
+    w.u32(v.length);
+    for (const x of v as readonly StateValue[]) write(w, x);
+    return;
+  }
+  if (v instanceof Map) {
+    w.u8(T_MAP);
+    w.u32(v.size);
+    for (const [k, x] of v as ReadonlyMap<Key, StateValue>) {
+      write(w, k);
+      write(w, x);
+    }
+    return;
+  }
+  const rec = v as { readonly [k: string]: StateValue };
+  const keys = Object.keys(rec);
+  w.u8(T_RECORD);
+  w.u32(keys.length);
+  for (const k of keys) {
+    w.str(k);
+    write(w, rec[k]!);
+  }
+}
+
+export function encodeState(v: StateValue): Buffer {
+  const w = new Writer();
+  write(w, v);
+  return w.buf.subarray(0, w.pos);
+}
+
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+  need(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      throw new StrataError('STATE', `state data is truncated at byte ${this.pos} of ${this.buf.length}`);
+    }
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  f64(): number {
+    this.need(8);
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  str(): string {
+    const n = this.u32();
+    this.need(n);
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+  bytes(): Uint8Array {
+    const n = this.u32();
+    this.need(n);
+    const b = new Uint8Array(n);
+    b.set(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return b;
+  }
+}
+
+function read(r: Reader): StateValue {
+  const tag = r.u8();
+  switch (tag) {
+    case T_NULL:
+      return null;
+    case T_TRUE:
+      return true;
+    case T_FALSE:
+      return false;
+    case T_NUMBER:
+      return r.f64();
+    case T_BIGINT:
+      return BigInt(r.str());
+    case T_STRING:
+      return r.str();
+    case T_DECIMAL: {
+      const u = BigInt(r.str());
+      return new Decimal(u, r.u32() - 0x8000);
+    }
+    case T_BYTES:
+      return r.bytes();
+    case T_ARRAY: {
+      const n = r.u32();
+      const a: StateValue[] = new Array<StateValue>(n);
+      for (let i = 0; i < n; i++) a[i] = read(r);
+      return a;
+    }
+    case T_MAP: {
+      const n = r.u32();
+      const m = new Map<Key, StateValue>();
+      for (let i = 0; i < n; i++) {
+        const k = read(r) as Key;
+        m.set(k, read(r));
+      }
+      return m;
+    }
+    case T_RECORD: {
+      const n = r.u32();
+      const o: { [k: string]: StateValue } = {};
+      for (let i = 0; i < n; i++) {
+        const k = r.str();
+        o[k] = read(r);
+      }
+      return o;
+    }
+    default:
+      throw new StrataError('STATE', `state data has an unknown tag ${tag} at byte ${r.pos - 1}`);
+  }
+}
+
+export function decodeState(buf: Buffer): StateValue {
+  const r = new Reader(buf);
+  const v = read(r);
+  if (r.pos !== buf.length) throw new StrataError('STATE', `state data has ${buf.length - r.pos} trailing bytes`);
+  return v;
+}
