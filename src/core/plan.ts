@@ -110,6 +110,18 @@ export interface StreamGroupAggregate extends NodeBase {
   readonly aggs: readonly AggCall[];
 }
 
+/**
+ * Turns a changelog whose unique key differs from a sink's primary key into a correct
+ * upsert stream keyed by `key` (Flink's SinkUpsertMaterializer): keeps, per key, the rows
+ * currently present in arrival order and emits the latest one (+U) or a delete (-D) when
+ * none is left. Needed when several input rows may map to one sink key.
+ */
+export interface StreamUpsertMaterialize extends NodeBase {
+  readonly kind: 'upsert-materialize';
+  readonly input: number;
+  readonly key: readonly number[];
+}
+
 /** UNION ALL: changes of all inputs, unchanged. */
 export interface StreamUnion extends NodeBase {
   readonly kind: 'union';
@@ -134,6 +146,7 @@ export type StreamNode =
   | StreamJoin
   | StreamGroupAggregate
   | StreamUnion
+  | StreamUpsertMaterialize
   | StreamSink;
 
 export type StreamNodeKind = StreamNode['kind'];
