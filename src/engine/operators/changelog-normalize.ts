@@ -1,0 +1,97 @@
+import type { ChangeBatch } from '../../core/batch.js';
+import { StrataError } from '../../core/errors.js';
+import type { StreamChangelogNormalize } from '../../core/plan.js';
+import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
+import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
+import type { Operator } from '../operator.js';
+import type { StateValue } from '../state/codec.js';
+
+/**
+ * Turns an upsert stream keyed by `node.key` into a full changelog, after Flink's
+ * ChangelogNormalize (DeduplicateFunctionHelper.processLastRowOnChangelog).
+ *
+ * State: key → the last row seen for the key (`keyOf(row, key)` → row).
+ *
+ * Per input change:
+ * - +I or +U of row r, key k:
+ *   - k unknown: emit +I r.
+ *   - k known with an equal row: emit nothing (a no-op update; Flink drops it too when
+ *     state TTL is off, and Strata has no state TTL).
+ *   - k known with another row o: emit -U o (only when the node's output mode has
+ *     UPDATE_BEFORE, Flink's generateUpdateBefore), then +U r.
+ *   The row is stored for k.
+ * - -D or -U of key k: when k is known, emit -D with the stored row (the input may be a
+ *   tombstone that carries only the key, so the stored full row is what is retracted)
+ *   and forget k; when k is unknown, emit nothing. A -U is a delete here, as in Flink:
+ *   "even if the input is UPDATE_BEFORE, there may be no UPDATE_AFTER after it" — e.g.
+ *   a retract stream whose update moves a row to another key sends -U under the old key
+ *   and +U under the new one; ignoring the -U would keep the old key's row forever.
+ *
+ * Output after each change, applied in order, holds exactly one row per known key.
+ *
+ * Snapshot: `Map<key, row>`.
+ */
+export class ChangelogNormalizeOperator implements Operator {
+  readonly #key: readonly number[];
+  readonly #emitUpdateBefore: boolean;
+  #rows = new Map<Key, Row>();
+
+  constructor(node: StreamChangelogNormalize) {
+    this.#key = node.key;
+    this.#emitUpdateBefore = node.mode.updateBefore;
+  }
+
+  process(_port: number, batch: ChangeBatch, out: ChangeBatch): void {
+    const kinds = batch.kinds;
+    const rows = batch.rows;
+    const state = this.#rows;
+    const keyFields = this.#key;
+    for (let i = 0; i < rows.length; i++) {
+      const kind = kinds[i]!;
+      const row = rows[i]!;
+      const k = keyOf(row, keyFields);
+      const old = state.get(k);
+      if (kind === INSERT || kind === UPDATE_AFTER) {
+        if (old === undefined) {
+          out.push(INSERT, row);
+        } else {
+          if (rowEquals(old, row)) continue;
+          if (this.#emitUpdateBefore) out.push(UPDATE_BEFORE, old);
+          out.push(UPDATE_AFTER, row);
+        }
+        state.set(k, row);
+      } else if (old !== undefined) {
+        out.push(DELETE, old);
+        state.delete(k);
+      }
+    }
+  }
+
+  finishBatch(_out: ChangeBatch): void {}
+
+  snapshotState(): StateValue {
+    return new Map<Key, StateValue>(this.#rows);
+  }
+
+  restoreState(state: StateValue): void {
+    if (!(state instanceof Map)) {
+      throw new StrataError('STATE', 'cannot restore a changelog-normalize operator: the saved state is not a map', {
+        hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
+      });
+    }
+    const rows = new Map<Key, Row>();
+    for (const [k, v] of state as ReadonlyMap<Key, StateValue>) {
+      if (!Array.isArray(v)) {
+        throw new StrataError('STATE', 'cannot restore a changelog-normalize operator: a saved row is not a list', {
+          hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
+        });
+      }
+      rows.set(k, v as Row);
+    }
+    this.#rows = rows;
+  }
+
+  stateSize(): number {
+    return this.#rows.size;
+  }
+}

@@ -1,0 +1,83 @@
+import type { ChangeBatch } from '../../core/batch.js';
+import type { StreamUpsertMaterialize } from '../../core/plan.js';
+import { DELETE, INSERT, UPDATE_AFTER } from '../../core/row-kind.js';
+import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
+import type { Operator } from '../operator.js';
+import type { StateValue } from '../state/codec.js';
+
+/**
+ * UpsertMaterialize (Flink's SinkUpsertMaterializer): makes a changelog whose unique key
+ * is not the sink's primary key safe for an upsert sink.
+ *
+ * State: per sink key, the rows currently present for that key, in arrival order.
+ * - +I/+U row: append it; emit +I (first row of the key) or +U (the key's row changes).
+ * - -U/-D row: remove one equal row. If it was the last row of the list, emit +U with the
+ *   new last row, or -D when none is left. Removing an earlier row emits nothing: the
+ *   sink still shows the last one.
+ *
+ * Output: I, UA, D keyed by `key`; the sink always shows the most recent row that is
+ * still present for each key. A retraction of a row that is not present is ignored.
+ */
+export class UpsertMaterializeOperator implements Operator {
+  readonly #key: readonly number[];
+  #state = new Map<Key, Row[]>();
+
+  constructor(node: StreamUpsertMaterialize) {
+    this.#key = node.key;
+  }
+
+  process(_port: number, batch: ChangeBatch, out: ChangeBatch): void {
+    const { kinds, rows } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const k = keyOf(row, this.#key);
+      const kind = kinds[i]!;
+      const list = this.#state.get(k);
+      if (kind === INSERT || kind === UPDATE_AFTER) {
+        if (list === undefined) {
+          this.#state.set(k, [row]);
+          out.push(INSERT, row);
+        } else {
+          list.push(row);
+          out.push(UPDATE_AFTER, row);
+        }
+        continue;
+      }
+      if (list === undefined) continue;
+      // Retraction: remove the last equal occurrence.
+      let j = list.length - 1;
+      while (j >= 0 && !rowEquals(list[j]!, row)) j--;
+      if (j < 0) continue;
+      const wasLast = j === list.length - 1;
+      list.splice(j, 1);
+      if (list.length === 0) {
+        this.#state.delete(k);
+        out.push(DELETE, row);
+      } else if (wasLast) {
+        out.push(UPDATE_AFTER, list[list.length - 1]!);
+      }
+    }
+  }
+
+  finishBatch(_out: ChangeBatch): void {}
+
+  snapshotState(): StateValue {
+    const m = new Map<Key, StateValue>();
+    for (const [k, rows] of this.#state) m.set(k, rows.map((r) => [...r]));
+    return m;
+  }
+
+  restoreState(state: StateValue): void {
+    this.#state = new Map();
+    if (!(state instanceof Map)) return;
+    for (const [k, rows] of state as ReadonlyMap<Key, StateValue>) {
+      this.#state.set(k, (rows as readonly (readonly StateValue[])[]).map((r) => r as Row));
+    }
+  }
+
+  stateSize(): number {
+    let n = 0;
+    for (const l of this.#state.values()) n += l.length;
+    return n;
+  }
+}
