@@ -1,0 +1,440 @@
+import type { ConnectorTraits } from '../core/connector-traits.js';
+import { StrataError } from '../core/errors.js';
+import type { StreamPlan, StreamSink, TableDescriptor } from '../core/plan.js';
+import type { Field } from '../core/schema.js';
+import { formatType, withNullability } from '../core/types.js';
+import type { ConnectorContext, SinkWriter } from '../engine/connector.js';
+import { Job } from '../engine/job.js';
+import { listFunctions } from '../core/functions/registry.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type * as A from '../sql/ast.js';
+import { Binder } from '../sql/binder.js';
+import { Catalog } from '../sql/catalog.js';
+import { explainPlan } from '../sql/explain.js';
+import type { LogicalSink } from '../sql/logical.js';
+import { parseStatements } from '../sql/parser.js';
+import { Planner } from '../sql/planner.js';
+import { resolveTypeName } from '../sql/type-names.js';
+
+/**
+ * A SQL session, like Flink's SQL client: a catalog, session settings (`SET`), and the
+ * jobs its INSERTs started. `execute` runs a script statement by statement and returns
+ * one result per statement; the first error stops the script and is thrown with its
+ * file, line and column.
+ */
+
+export type StatementResult =
+  | { readonly kind: 'ok'; readonly message: string }
+  | { readonly kind: 'rows'; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: 'explain'; readonly text: string }
+  | { readonly kind: 'job'; readonly job: Job; readonly plan: StreamPlan }
+  | { readonly kind: 'query'; readonly job: Job; readonly plan: StreamPlan; readonly fields: readonly Field[] };
+
+export interface SessionOptions {
+  readonly registry: ConnectorRegistry;
+  /** Where the rows of a plain SELECT go (the CLI prints them). */
+  readonly querySink?: (fields: readonly Field[], ctx: ConnectorContext) => SinkWriter;
+  /** Server log (secrets never included). */
+  readonly log?: (line: string) => void;
+}
+
+/** Flink's defaults for the settings Strata reads. */
+const DEFAULT_CONFIG: Readonly<Record<string, string>> = {
+  'table.local-time-zone': 'UTC',
+  'execution.checkpointing.interval': '10s',
+  'execution.runtime-mode': 'streaming',
+  'sql-client.execution.result-mode': 'changelog',
+  'table.exec.sink.upsert-materialize': 'AUTO',
+};
+
+export class Session {
+  readonly catalog = new Catalog();
+  readonly config = new Map<string, string>(Object.entries(DEFAULT_CONFIG));
+  readonly jobs: Job[] = [];
+  readonly #registry: ConnectorRegistry;
+  readonly #querySink: SessionOptions['querySink'];
+  readonly #log: (line: string) => void;
+  #jobSeq = 0;
+
+  constructor(options: SessionOptions) {
+    this.#registry = options.registry;
+    this.#querySink = options.querySink;
+    this.#log = options.log ?? (() => {});
+  }
+
+  /** Parses and runs a script; `file` names it in error locations. */
+  async execute(text: string, file?: string): Promise<StatementResult[]> {
+    const statements = parseStatements(text, { dialect: 'flink', ...(file !== undefined ? { file } : {}) });
+    const results: StatementResult[] = [];
+    for (const s of statements) {
+      try {
+        results.push(await this.executeStatement(s.statement, file));
+      } catch (e) {
+        if (e instanceof StrataError && e.location === undefined) {
+          // Errors without a position (catalog, connectors) point at the statement.
+          throw new StrataError(e.code, e.bare, {
+            location: { ...(file !== undefined ? { file } : {}), line: s.pos.line, column: s.pos.column },
+            ...(e.hint !== undefined ? { hint: e.hint } : {}),
+            domain: e.domain,
+          });
+        }
+        throw e;
+      }
+    }
+    return results;
+  }
+
+  /** Plans a script's INSERTs and queries without running anything (`strata explain`). */
+  explain(text: string, file?: string): string {
+    const statements = parseStatements(text, { dialect: 'flink', ...(file !== undefined ? { file } : {}) });
+    const out: string[] = [];
+    for (const s of statements) {
+      const st = s.statement;
+      try {
+        switch (st.kind) {
+          case 'insert':
+          case 'statement-set':
+          case 'query':
+            out.push(explainPlan(this.#plan(st, file).plan));
+            break;
+          case 'explain':
+            out.push(explainPlan(this.#plan(st.statement, file).plan));
+            break;
+          default:
+            // DDL and settings shape the catalog the queries are planned against.
+            this.#executeSync(st, file);
+        }
+      } catch (e) {
+        if (e instanceof StrataError && e.location === undefined) {
+          throw new StrataError(e.code, e.bare, {
+            location: { ...(file !== undefined ? { file } : {}), line: s.pos.line, column: s.pos.column },
+            ...(e.hint !== undefined ? { hint: e.hint } : {}),
+            domain: e.domain,
+          });
+        }
+        throw e;
+      }
+    }
+    return out.join('\n');
+  }
+
+  async executeStatement(st: A.Statement, file?: string): Promise<StatementResult> {
+    switch (st.kind) {
+      case 'insert':
+      case 'statement-set': {
+        const { plan } = this.#plan(st, file);
+        const job = this.#newJob(plan);
+        await job.start();
+        this.jobs.push(job);
+        this.#log(`job '${job.name}' started`);
+        return { kind: 'job', job, plan };
+      }
+      case 'query': {
+        const { plan, fields } = this.#plan(st, file);
+        const job = this.#newJob(plan);
+        await job.start();
+        this.jobs.push(job);
+        return { kind: 'query', job, plan, fields: fields! };
+      }
+      case 'explain':
+        return { kind: 'explain', text: explainPlan(this.#plan(st.statement, file).plan) };
+      default:
+        return this.#executeSync(st, file);
+    }
+  }
+
+  #newJob(plan: StreamPlan): Job {
+    const name = this.config.get('pipeline.name') ?? `job-${++this.#jobSeq}`;
+    const abort = new AbortController();
+    const ctx: ConnectorContext = { jobName: name, signal: abort.signal, log: this.#log };
+    const zone = this.config.get('table.local-time-zone') ?? 'UTC';
+    return new Job(
+      plan,
+      {
+        createSource: (n) => this.#registry.createSource(n.table, ctx),
+        createSink: (n: StreamSink) => {
+          if (n.table.options['connector'] === '$query' && this.#querySink !== undefined) return this.#querySink(n.schema.fields, ctx);
+          return this.#registry.createSink(n.table, ctx);
+        },
+        evalContext: { timeZone: zone },
+      },
+      { name },
+    );
+  }
+
+  /** Binds and plans an INSERT, a STATEMENT SET or a query. */
+  #plan(st: A.Statement, file?: string): { plan: StreamPlan; fields?: readonly Field[] } {
+    const binder = new Binder(this.catalog, file !== undefined ? { file } : {});
+    const sinks: LogicalSink[] = [];
+    let fields: readonly Field[] | undefined;
+    switch (st.kind) {
+      case 'insert':
+        sinks.push(binder.bindInsert(st));
+        break;
+      case 'statement-set':
+        for (const ins of st.inserts) sinks.push(binder.bindInsert(ins));
+        break;
+      case 'query': {
+        const rel = binder.bindQuery(st.query);
+        fields = rel.node.fields;
+        const table: TableDescriptor = {
+          path: ['$session', '$query', `query_${this.#jobSeq + 1}`],
+          schema: { fields },
+          primaryKey: null,
+          options: { connector: '$query' },
+        };
+        sinks.push({ table, input: rel.node });
+        break;
+      }
+      default:
+        throw new StrataError('SQL_VALIDATION', `EXPLAIN supports INSERT, STATEMENT SET and SELECT, not ${st.kind.toUpperCase()}`);
+    }
+    const traits = this.#traitsWithQuerySink();
+    const plan = Planner.plan(sinks, traits);
+    return fields !== undefined ? { plan, fields } : { plan };
+  }
+
+  /** The registry's traits, plus the session's own result sink for SELECT. */
+  #traitsWithQuerySink(): ConnectorTraits {
+    const reg = this.#registry;
+    const isQuery = (t: TableDescriptor): boolean => t.options['connector'] === '$query';
+    return {
+      validate: (t, role) => {
+        if (!isQuery(t)) reg.validate(t, role);
+      },
+      sourceMode: (t) => reg.sourceMode(t),
+      sinkAccepts: (t) => (isQuery(t) ? 'all' : reg.sinkAccepts(t)),
+    };
+  }
+
+  #loc(pos: A.Pos, file?: string): { file?: string; line: number; column: number } {
+    return { ...(file !== undefined ? { file } : {}), line: pos.line, column: pos.column };
+  }
+
+  #executeSync(st: A.Statement, file?: string): StatementResult {
+    const c = this.catalog;
+    switch (st.kind) {
+      case 'create-catalog': {
+        const options = Object.fromEntries(st.options.map((p) => [p.key, p.value]));
+        const type = options['type'];
+        if (type !== undefined && type !== 'generic_in_memory') {
+          throw new StrataError('SQL_UNSUPPORTED', `catalog type '${type}' is not supported; use 'generic_in_memory' or omit 'type'`, {
+            location: this.#loc(st.pos, file),
+          });
+        }
+        c.createCatalog(st.name, options, st.ifNotExists);
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      }
+      case 'create-database': {
+        if ((st as { asDatabase?: unknown }).asDatabase) {
+          throw new StrataError('SQL_UNSUPPORTED', 'CREATE DATABASE ... AS DATABASE (whole-database sync) is not supported yet', {
+            location: this.#loc(st.pos, file),
+          });
+        }
+        c.createDatabase(c.resolveDatabase(st.name.parts), st.comment, st.ifNotExists);
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      }
+      case 'create-table':
+        this.#createTable(st, file);
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      case 'create-view': {
+        const path = c.resolveTablePath(st.name.parts);
+        const rel = new Binder(c, file !== undefined ? { file } : {}).bindQuery(st.query);
+        let fields = rel.node.fields;
+        if (st.columns !== null) {
+          if (st.columns.length !== fields.length) {
+            throw new StrataError('SQL_VALIDATION', `view ${path.join('.')} names ${st.columns.length} columns but its query has ${fields.length}`, {
+              location: this.#loc(st.pos, file),
+            });
+          }
+          fields = fields.map((f, i) => ({ name: st.columns![i]!, type: f.type }));
+        }
+        c.createObject(path, { kind: 'view', path, schema: { fields }, query: st.query, queryText: st.queryText }, st.ifNotExists);
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      }
+      case 'drop': {
+        switch (st.object) {
+          case 'DATABASE':
+            c.dropDatabase(c.resolveDatabase(st.name.parts), st.ifExists, st.cascade);
+            break;
+          case 'TABLE':
+            c.dropObject(c.resolveTablePath(st.name.parts), 'table', st.ifExists);
+            break;
+          case 'VIEW':
+            c.dropObject(c.resolveTablePath(st.name.parts), 'view', st.ifExists);
+            break;
+          case 'CATALOG':
+            throw new StrataError('SQL_UNSUPPORTED', 'DROP CATALOG is not supported', { location: this.#loc(st.pos, file) });
+        }
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      }
+      case 'alter-table':
+        throw new StrataError('SQL_UNSUPPORTED', 'ALTER TABLE on a Flink catalog table is not supported yet; drop and create the table', {
+          location: this.#loc(st.pos, file),
+        });
+      case 'use':
+        if (st.catalog) c.useCatalog(st.name.parts[0]!);
+        else c.useDatabase(c.resolveDatabase(st.name.parts));
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      case 'set': {
+        if (st.assignments.length === 0) {
+          const rows = [...this.config.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v]);
+          return { kind: 'rows', columns: ['key', 'value'], rows };
+        }
+        for (const a of st.assignments) {
+          const v = typeof a.value === 'string' ? a.value : a.value.kind === 'string' ? a.value.value : null;
+          if (v === null) {
+            throw new StrataError('SQL_VALIDATION', `SET '${a.key}' needs a quoted value, e.g. SET '${a.key}' = 'value'`, { location: this.#loc(st.pos, file) });
+          }
+          this.config.set(a.key, v);
+        }
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      }
+      case 'reset':
+        if (st.key === null) {
+          this.config.clear();
+          for (const [k, v] of Object.entries(DEFAULT_CONFIG)) this.config.set(k, v);
+        } else if (DEFAULT_CONFIG[st.key] !== undefined) this.config.set(st.key, DEFAULT_CONFIG[st.key]!);
+        else this.config.delete(st.key);
+        return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
+      case 'show':
+        return this.#show(st, file);
+      case 'describe': {
+        const obj = c.get(c.resolveTablePath(st.name.parts));
+        const schema = obj.kind === 'table' ? obj.descriptor.schema : obj.schema;
+        const pk = obj.kind === 'table' ? obj.descriptor.primaryKey ?? [] : [];
+        const rows = schema.fields.map((f, i) => [
+          f.name,
+          formatType(withNullability(f.type, true)),
+          f.type.nullable ? 'TRUE' : 'FALSE',
+          pk.includes(i) ? `PRI(${pk.map((k) => schema.fields[k]!.name).join(', ')})` : '',
+        ]);
+        return { kind: 'rows', columns: ['name', 'type', 'null', 'key'], rows };
+      }
+      case 'explain':
+      case 'insert':
+      case 'statement-set':
+      case 'query':
+        throw new StrataError('INTERNAL', `${st.kind} must be executed asynchronously`);
+    }
+  }
+
+  #show(st: A.Show, file?: string): StatementResult {
+    const c = this.catalog;
+    const like = st.like;
+    const filter = (names: string[]): string[] => {
+      if (like === null) return names;
+      const re = new RegExp('^' + like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 'i');
+      return names.filter((n) => re.test(n));
+    };
+    const one = (col: string, names: string[]): StatementResult => ({ kind: 'rows', columns: [col], rows: filter(names).map((n) => [n]) });
+    switch (st.what) {
+      case 'CATALOGS':
+        return one('catalog name', c.listCatalogs());
+      case 'DATABASES':
+        return one('database name', c.listDatabases());
+      case 'TABLES':
+      case 'FULL TABLES': {
+        const db: [string, string] = st.name !== null ? c.resolveDatabase(st.name.parts) : [c.currentCatalog, c.currentDatabase];
+        return one('table name', c.listObjects(db));
+      }
+      case 'VIEWS':
+        return one('view name', c.listObjects([c.currentCatalog, c.currentDatabase], 'view'));
+      case 'FUNCTIONS':
+      case 'USER FUNCTIONS':
+        return one('function name', st.what === 'FUNCTIONS' ? listFunctions() : []);
+      case 'CURRENT CATALOG':
+        return one('current catalog name', [c.currentCatalog]);
+      case 'CURRENT DATABASE':
+        return one('current database name', [c.currentDatabase]);
+      case 'JOBS':
+        return {
+          kind: 'rows',
+          columns: ['job name', 'status'],
+          rows: this.jobs.map((j) => [j.name, j.state]),
+        };
+      case 'CREATE TABLE':
+      case 'CREATE VIEW': {
+        if (st.name === null) throw new StrataError('SQL_VALIDATION', `SHOW ${st.what} needs a name`, { location: this.#loc(st.pos, file) });
+        const obj = c.get(c.resolveTablePath(st.name.parts));
+        return { kind: 'rows', columns: ['result'], rows: [[obj.kind === 'table' ? showCreateTable(obj.descriptor, this.#registry) : `CREATE VIEW \`${obj.path.join('`.`')}\` AS\n${obj.queryText}`]] };
+      }
+      default:
+        throw new StrataError('SQL_UNSUPPORTED', `SHOW ${st.what} is not supported in a pipeline session`, { location: this.#loc(st.pos, file) });
+    }
+  }
+
+  #createTable(st: A.CreateTable, file?: string): void {
+    const c = this.catalog;
+    const loc = (p: A.Pos): { file?: string; line: number; column: number } => this.#loc(p, file);
+    if (st.asTable !== null || st.asQuery !== null) {
+      throw new StrataError('SQL_UNSUPPORTED', 'CREATE TABLE ... AS (table sync) is not supported yet', { location: loc(st.pos) });
+    }
+    if (st.watermark !== null) {
+      throw new StrataError('SQL_UNSUPPORTED', 'WATERMARK definitions are not supported yet (event-time windows come later)', { location: loc(st.watermark.pos) });
+    }
+    if (st.keyDesc !== null || st.distribution !== null || st.engine !== null) {
+      throw new StrataError('SQL_VALIDATION', 'ENGINE, KEY and DISTRIBUTED BY clauses belong to StarRocks DDL; in Flink SQL declare PRIMARY KEY (...) NOT ENFORCED and WITH (...) options', {
+        location: loc(st.pos),
+      });
+    }
+    const path = c.resolveTablePath(st.name.parts);
+    const pkNames = st.primaryKey?.columns ?? [];
+    const fields: Field[] = [];
+    const seen = new Set<string>();
+    for (const col of st.columns) {
+      if (col.computed !== null || col.metadata !== null) {
+        throw new StrataError('SQL_UNSUPPORTED', `computed and metadata columns are not supported yet (column '${col.name}')`, { location: loc(col.pos) });
+      }
+      if (seen.has(col.name.toLowerCase())) {
+        throw new StrataError('SQL_VALIDATION', `column '${col.name}' is defined twice in table ${path.join('.')}`, { location: loc(col.pos) });
+      }
+      seen.add(col.name.toLowerCase());
+      const inPk = pkNames.some((p) => p.toLowerCase() === col.name.toLowerCase());
+      if (inPk && col.nullable === true) {
+        throw new StrataError('SQL_VALIDATION', `primary key column '${col.name}' cannot be NULL`, { location: loc(col.pos) });
+      }
+      const nullable = inPk ? false : col.nullable !== false;
+      fields.push({ name: col.name, type: resolveTypeName(col.type, nullable, file) });
+    }
+    const primaryKey: number[] = [];
+    for (const p of pkNames) {
+      const i = fields.findIndex((f) => f.name.toLowerCase() === p.toLowerCase());
+      if (i < 0) {
+        throw new StrataError('SQL_VALIDATION', `primary key column '${p}' is not a column of table ${path.join('.')}`, {
+          location: loc(st.primaryKey!.pos),
+          hint: `Columns: ${fields.map((f) => f.name).join(', ')}.`,
+        });
+      }
+      primaryKey.push(i);
+    }
+    if (st.primaryKey !== null && st.primaryKey.enforced) {
+      throw new StrataError('SQL_VALIDATION', `Flink doesn't support ENFORCED mode for PRIMARY KEY constraint; write PRIMARY KEY (${pkNames.join(', ')}) NOT ENFORCED`, {
+        location: loc(st.primaryKey.pos),
+      });
+    }
+    const options: Record<string, string> = {};
+    for (const p of st.options) options[p.key] = p.value;
+    if (options['connector'] === undefined) {
+      throw new StrataError('SQL_VALIDATION', `table ${path.join('.')} has no 'connector' option`, {
+        location: loc(st.pos),
+        hint: "Add WITH ('connector' = '...'), e.g. 'datagen', 'print', 'upsert-kafka', 'mysql-cdc'.",
+      });
+    }
+    // Unknown connectors fail now; the options themselves are checked when the table is used.
+    this.#registry.get(options['connector']);
+    const descriptor: TableDescriptor = { path, schema: { fields }, primaryKey: primaryKey.length > 0 ? primaryKey : null, options };
+    c.createObject(path, { kind: 'table', descriptor, comment: st.comment, ddl: '' }, st.ifNotExists);
+  }
+}
+
+/** Flink-style SHOW CREATE TABLE, with secret option values redacted. */
+export function showCreateTable(t: TableDescriptor, registry: ConnectorRegistry): string {
+  const cols = t.schema.fields.map((f) => `  \`${f.name}\` ${formatType(f.type)}`);
+  if (t.primaryKey !== null) {
+    cols.push(`  CONSTRAINT \`PK_${t.primaryKey.map((i) => t.schema.fields[i]!.name).join('_')}\` PRIMARY KEY (${t.primaryKey.map((i) => `\`${t.schema.fields[i]!.name}\``).join(', ')}) NOT ENFORCED`);
+  }
+  const opts = registry.redact(t);
+  const withs = Object.entries(opts).map(([k, v]) => `  '${k}' = '${v.replace(/'/g, "''")}'`);
+  return `CREATE TABLE \`${t.path.join('`.`')}\` (\n${cols.join(',\n')}\n) WITH (\n${withs.join(',\n')}\n)\n`;
+}
