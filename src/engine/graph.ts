@@ -2,6 +2,7 @@ import { ChangeBatch } from '../core/batch.js';
 import { StrataError } from '../core/errors.js';
 import type { StreamNode, StreamNodeKind, StreamPlan, StreamSink, StreamSource } from '../core/plan.js';
 import { nodeInputs } from '../core/plan.js';
+import { isInsertOnly } from '../core/row-kind.js';
 import type { SinkWriter, SourceReader } from './connector.js';
 import { compilePredicate, type EvalContext } from './expr/compile.js';
 import type { Operator } from './operator.js';
@@ -51,7 +52,12 @@ const BUILDERS: Record<StreamNodeKind, Builder> = {
   },
   'group-aggregate': (n, g) => {
     const a = n as Extract<StreamNode, { kind: 'group-aggregate' }>;
-    return new GroupAggregateOperator(a, g.node(a.input).schema.fields.map((f) => f.type));
+    const input = g.node(a.input);
+    return new GroupAggregateOperator(
+      a,
+      input.schema.fields.map((f) => f.type),
+      { insertOnlyInput: isInsertOnly(input.mode) },
+    );
   },
 };
 

@@ -168,6 +168,14 @@ class Reader {
   }
 }
 
+/** Reads the decimal text of a bigint; damaged digits are a STATE error, not a SyntaxError. */
+function parseBigint(r: Reader): bigint {
+  const at = r.pos;
+  const text = r.str();
+  if (!/^-?\d+$/.test(text)) throw new StrataError('STATE', `state data has a malformed integer at byte ${at}`);
+  return BigInt(text);
+}
+
 function read(r: Reader): StateValue {
   const tag = r.u8();
   switch (tag) {
@@ -180,11 +188,11 @@ function read(r: Reader): StateValue {
     case T_NUMBER:
       return r.f64();
     case T_BIGINT:
-      return BigInt(r.str());
+      return parseBigint(r);
     case T_STRING:
       return r.str();
     case T_DECIMAL: {
-      const u = BigInt(r.str());
+      const u = parseBigint(r);
       return new Decimal(u, r.u32() - 0x8000);
     }
     case T_BYTES:
