@@ -413,6 +413,20 @@ export interface CreateDatabase {
   readonly ifNotExists: boolean;
   readonly comment: string | null;
   readonly options: readonly Property[];
+  /** CDAS: `... AS DATABASE src INCLUDING ALL TABLES | INCLUDING TABLE 'a', 'b' [EXCLUDING TABLE 'c'] /*+ OPTIONS(..) *\/`; null for a plain CREATE DATABASE. */
+  readonly asDatabase: CreateDatabaseAs | null;
+  readonly pos: Pos;
+}
+
+/**
+ * The source of a CREATE DATABASE AS (CDAS). `including` is 'ALL' or the table names or
+ * patterns as written (`INCLUDING TABLE 'web.*'`); `hints` are the source's OPTIONS hint.
+ */
+export interface CreateDatabaseAs {
+  readonly source: QualifiedName;
+  readonly including: 'ALL' | readonly string[];
+  readonly excluding: readonly string[];
+  readonly hints: readonly Property[];
   readonly pos: Pos;
 }
 
