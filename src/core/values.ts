@@ -1,4 +1,5 @@
 import { Decimal } from './decimal.js';
+import { javaDoubleToString, javaFloatToString } from './functions/numeric-text.js';
 import type { SqlType } from './types.js';
 
 /** A SQL value at run time; which JS type stands for which SQL type is in types.ts. */
@@ -280,6 +281,7 @@ export function formatValue(v: Value, type: SqlType): string | null {
     case 'BOOLEAN':
       return v ? 'TRUE' : 'FALSE';
     case 'FLOAT':
+      return formatFloat(v as number);
     case 'DOUBLE':
       return formatDouble(v as number);
     case 'BINARY':
@@ -290,12 +292,12 @@ export function formatValue(v: Value, type: SqlType): string | null {
   }
 }
 
-/** Java's Double.toString-like text: integral doubles keep `.0`. */
+/** Java's Float.toString: the shortest decimal that reads back as the same 32-bit float. */
+export function formatFloat(n: number): string {
+  return javaFloatToString(n);
+}
+
+/** Java's Double.toString: `10.0`, `1.0E10`, `1.0E-4`, `NaN`, `Infinity`. */
 export function formatDouble(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  if (Number.isInteger(n) && Math.abs(n) < 1e7) return n.toFixed(1);
-  const s = String(n);
-  return s.includes('e') ? s.replace('e+', 'E').replace('e', 'E') : s;
+  return javaDoubleToString(n);
 }

@@ -164,7 +164,9 @@ export class Binder {
       }
       const qt = qfields[qi]!.type;
       const ref = inputRef(qi, qt);
-      if (sameTypeIgnoringNull(qt, tf.type)) {
+      if (sameTypeIgnoringNull(qt, tf.type) || (isCharacter(qt) && isCharacter(tf.type)) || (isBinary(qt) && isBinary(tf.type))) {
+        // Lengths of character and binary columns are declarations, not enforced on write
+        // (Flink's table.exec.sink.type-length-enforcer = IGNORE): no cast, no truncation.
         exprs.push(ref);
       } else if (sinkAssignable(qt, tf.type)) {
         exprs.push(cast(ref, withNullability(tf.type, qt.nullable)));
@@ -344,12 +346,26 @@ export class Binder {
       }
       aggIndexOfAst.set(ast, idx);
     }
-    const preFields = preExprs.map((e, i) => ({ name: `$f${i}`, type: e.type }));
+    const inputName = (e: Expr): string | null => (e.kind === 'input' ? rel.node.fields[e.index]?.name ?? null : null);
+    const preNames = uniqueNames(preExprs.map((e, i) => inputName(e) ?? `$f${i}`));
+    const preFields = preExprs.map((e, i) => ({ name: preNames[i]!, type: e.type }));
+    // An aggregate written directly as a select item is named by that item.
+    const aggNames: (string | null)[] = aggCalls.map(() => null);
+    items.forEach((it, i) => {
+      if (it.expr.kind === 'call' && aggIndexOfAst.has(it.expr)) {
+        const ai = aggIndexOfAst.get(it.expr)!;
+        if (aggNames[ai] === null) aggNames[ai] = outputName(it, i);
+      }
+    });
     const pre: LogicalNode = { kind: 'project', input: rel.node, exprs: preExprs, fields: preFields };
     const g = groupExprs.length;
+    const outNames = uniqueNames([
+      ...groupExprs.map((e, i) => inputName(e) ?? `$f${i}`),
+      ...aggCalls.map((a, i) => aggNames[i] ?? `EXPR$${i}`),
+    ]);
     const aggFields: Field[] = [
-      ...groupExprs.map((e, i) => ({ name: `$g${i}`, type: e.type })),
-      ...aggCalls.map((a, i) => ({ name: `$a${i}`, type: a.type })),
+      ...groupExprs.map((e, i) => ({ name: outNames[i]!, type: e.type })),
+      ...aggCalls.map((a, i) => ({ name: outNames[groupExprs.length + i]!, type: a.type })),
     ];
     const aggNode: LogicalNode = {
       kind: 'aggregate',
@@ -513,7 +529,8 @@ export class Binder {
     }
     const nl = left.node.fields.length;
     const scope = left.scope.concat(new Scope(right.scope.columns.map((c) => ({ ...c, index: c.index + nl }))));
-    const fields = [...left.node.fields, ...right.node.fields];
+    const joinedNames = uniqueNames([...left.node.fields, ...right.node.fields].map((f) => f.name));
+    const fields = [...left.node.fields, ...right.node.fields].map((f, i) => ({ name: joinedNames[i]!, type: f.type }));
     let condition: Expr | null = null;
     if (j.on !== null) {
       condition = this.#bindBoolean(j.on, { scope, hook: null, noAggregates: 'ON' }, 'ON');
@@ -801,7 +818,8 @@ export class Binder {
 
   /** Resolves a function by name and argument types and inserts the casts it asks for. */
   #callFn(name: string, args: readonly Expr[], pos: A.Pos): Expr {
-    const resolved = this.#at(pos, () => resolveFunction(name, args.map((a) => a.type)));
+    const literals = args.map((a) => (a.kind === 'literal' ? a.value : undefined));
+    const resolved = this.#at(pos, () => resolveFunction(name, args.map((a) => a.type), literals));
     const cargs = args.map((a, i) => {
       const want = resolved.argTypes[i] ?? a.type;
       if (sameTypeIgnoringNull(a.type, want) || a.type.kind === 'NULL' && want.kind === 'NULL') return a;

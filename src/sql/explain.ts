@@ -26,8 +26,7 @@ export function explainPlan(plan: StreamPlan): string {
       return;
     }
     printed.add(id);
-    const la = n.kind === 'join' ? byId.get(n.left)?.schema.fields.length : undefined;
-    lines.push(`${prefix}${describeNode(n, la)}${shared ? `, id=[${id}]` : ''}`);
+    lines.push(`${prefix}${describeNode(n, (i) => byId.get(i))}${shared ? `, id=[${id}]` : ''}`);
     const ins = inputsOf(n);
     ins.forEach((c, i) => {
       const last = i === ins.length - 1;
@@ -62,16 +61,18 @@ function inputsOf(n: StreamNode): readonly number[] {
 const names = (fields: readonly Field[], idx: readonly number[]): string => idx.map((i) => fields[i]?.name ?? `$${i}`).join(', ');
 
 /** One node as `Kind(param=[...], ..., changelogMode=[I,UB,UA,D])`. */
-export function describeNode(n: StreamNode, leftArity?: number): string {
+export function describeNode(n: StreamNode, lookup?: (id: number) => StreamNode | undefined): string {
   const f = n.schema.fields;
+  const inputFields = (id: number): readonly Field[] | null => lookup?.(id)?.schema.fields ?? null;
   const mode = `changelogMode=[${formatChangelogMode(n.mode)}]`;
   switch (n.kind) {
     case 'source':
       return `TableSourceScan(table=[[${n.table.path.join(', ')}]], fields=[${f.map((x) => x.name).join(', ')}], ${mode})`;
     case 'calc': {
       const parts: string[] = [];
-      parts.push(`select=[${n.projections.map((e, i) => withAlias(formatExpr(e, null), f[i]?.name)).join(', ')}]`);
-      if (n.condition !== null) parts.push(`where=[${formatExpr(n.condition, null)}]`);
+      const inf = inputFields(n.input);
+      parts.push(`select=[${n.projections.map((e, i) => withAlias(formatExpr(e, inf), f[i]?.name)).join(', ')}]`);
+      if (n.condition !== null) parts.push(`where=[${formatExpr(n.condition, inf)}]`);
       return `Calc(${parts.join(', ')}, ${mode})`;
     }
     case 'changelog-normalize':
@@ -81,7 +82,7 @@ export function describeNode(n: StreamNode, leftArity?: number): string {
     case 'upsert-materialize':
       return `UpsertMaterialize(key=[${names(f, n.key)}], ${mode})`;
     case 'join': {
-      const nl = leftArity ?? -1;
+      const nl = inputFields(n.left)?.length ?? -1;
       const keys = n.leftKeys.map((l, i) => {
         const r = n.rightKeys[i]!;
         return `=(${f[l]?.name ?? `$${l}`}, ${nl >= 0 ? (f[r + nl]?.name ?? `$${r + nl}`) : `right.$${r}`})`;
@@ -92,7 +93,12 @@ export function describeNode(n: StreamNode, leftArity?: number): string {
     }
     case 'group-aggregate': {
       const g = n.groupKeys.length;
-      const sel = [...f.slice(0, g).map((x) => x.name), ...n.aggs.map((a, i) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.args.length === 0 ? '*' : a.args.map((x) => `$${x}`).join(', ')}) AS ${f[g + i]?.name ?? a.name}`)];
+      const inf = inputFields(n.input);
+      const arg = (x: number): string => inf?.[x]?.name ?? `$${x}`;
+      const sel = [
+        ...f.slice(0, g).map((x) => x.name),
+        ...n.aggs.map((a, i) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.args.length === 0 ? '*' : a.args.map(arg).join(', ')}) AS ${f[g + i]?.name ?? a.name}`),
+      ];
       return `GroupAggregate(${g > 0 ? `groupBy=[${f.slice(0, g).map((x) => x.name).join(', ')}], ` : ''}select=[${sel.join(', ')}], ${mode})`;
     }
     case 'union':

@@ -45,6 +45,10 @@ export class Planner {
   readonly #nodes: StreamNode[] = [];
   readonly #memo = new Map<LogicalNode, Planned>();
   readonly #scans = new Map<string, Planned>();
+  /** How many parents each logical node has (a node with several is planned once and shared). */
+  readonly #refs = new Map<LogicalNode, number>();
+  /** Stream nodes that feed more than one consumer: never folded into their consumer. */
+  readonly #shared = new Set<number>();
 
   constructor(traits: ConnectorTraits) {
     this.#traits = traits;
@@ -53,8 +57,29 @@ export class Planner {
   /** Plans the INSERTs of one job (a single INSERT or a STATEMENT SET) into one DAG. */
   static plan(sinks: readonly LogicalSink[], traits: ConnectorTraits): StreamPlan {
     const p = new Planner(traits);
+    for (const s of sinks) p.countReferences(s.input);
     for (const s of sinks) p.addSink(s);
     return p.finish();
+  }
+
+  /** Counts parents of every logical node under `n` (call for each sink before planning). */
+  countReferences(n: LogicalNode): void {
+    const c = (this.#refs.get(n) ?? 0) + 1;
+    this.#refs.set(n, c);
+    if (c > 1) return;
+    switch (n.kind) {
+      case 'scan':
+        return;
+      case 'join':
+        this.countReferences(n.left);
+        this.countReferences(n.right);
+        return;
+      case 'union':
+        for (const i of n.inputs) this.countReferences(i);
+        return;
+      default:
+        this.countReferences(n.input);
+    }
   }
 
   finish(): StreamPlan {
@@ -81,7 +106,7 @@ export class Planner {
     if (accepts === 'insert-only' && !isInsertOnly(input.mode)) {
       throw new StrataError(
         'SQL_PLAN',
-        `table sink '${name}' doesn't support consuming update and delete changes which are produced by node ${describeNode(this.#producerOfUpdates(input.id))}`,
+        `table sink '${name}' doesn't support consuming update and delete changes which are produced by node ${describeNode(this.#producerOfUpdates(input.id), (i) => this.#nodes[i])}`,
         { hint: "Write into a table with a primary key and an upsert connector (e.g. 'upsert-kafka'), or keep the query insert-only." },
       );
     }
@@ -146,6 +171,7 @@ export class Planner {
     if (memo !== undefined) return memo;
     const p = this.#planNew(n);
     this.#memo.set(n, p);
+    if ((this.#refs.get(n) ?? 1) > 1) this.#shared.add(p.id);
     return p;
   }
 
@@ -159,7 +185,7 @@ export class Planner {
         return this.#calc(input, n.fields.map((f, i) => inputRef(i, f.type)), n.condition, n.fields);
       }
       case 'project': {
-        if (n.input.kind === 'filter' && !this.#memo.has(n.input)) {
+        if (n.input.kind === 'filter' && (this.#refs.get(n.input) ?? 1) <= 1 && !this.#memo.has(n.input)) {
           const input = this.#plan(n.input.input);
           return this.#calc(input, n.exprs, n.input.condition, n.fields);
         }
@@ -254,7 +280,7 @@ export class Planner {
   }
 
   #isShared(id: number): boolean {
-    for (const p of this.#memo.values()) if (p.id === id) return true;
+    if (this.#shared.has(id)) return true;
     for (const p of this.#scans.values()) if (p.id === id) return true;
     return false;
   }

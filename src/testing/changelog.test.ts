@@ -226,11 +226,11 @@ describe('formatChangelog', () => {
     const lines = text.split('\n');
     assert.equal(lines[0], "+I 1 beijing 10.5 10.50 5 true '2024-01-31 10:00:00.123' 2022-01-08 x'0102' 01:00:00");
     assert.equal(lines[1], "-U null 'new york' 3.0 -0.01 -9007199254740993 false null null null null");
-    assert.equal(lines[2], "+U 2 'it''s | a\\ttab\\nline \\\\ end' 1E21 null null null null null x'' -00:00:01");
+    assert.equal(lines[2], "+U 2 'it''s | a\\ttab\\nline \\\\ end' 1.0E21 null null null null null x'' -00:00:01");
     assert.equal(lines[3], "-D 3 'null' -0.5 null null null null null null null");
     assert.equal(lines[4], "+I 4 '' NaN null null null null null null null");
     assert.equal(lines[5], "+I 5 '''quoted''' Infinity null null null null null null null");
-    assert.equal(lines[6], "+I 6 '#hash' 1E-7 null null null null null null null");
+    assert.equal(lines[6], "+I 6 '#hash' 1.0E-7 null null null null null null null");
     assert.equal(lines[7], '+I 7 back\\slash 0.0 null null null null null null null');
     const back = parseChangelog(text, types);
     assert.deepEqual(back.kinds, batch.kinds);
