@@ -56,7 +56,7 @@ test('strata explain prints the plan with changelog modes', () => {
     'explain.sql',
     `CREATE TABLE s (k INT, v INT) WITH ('connector' = 'datagen');
 CREATE TABLE p (k INT, n BIGINT) WITH ('connector' = 'print');
-INSERT INTO p SELECT k, COUNT(*) FROM s GROUP BY k;`,
+INSERT INTO p SELECT k, COUNT(*) AS n FROM s GROUP BY k;`,
   );
   const r = strata('explain', f);
   assert.equal(r.code, 0, r.err);
