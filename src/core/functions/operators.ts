@@ -680,67 +680,46 @@ function resolveBooleans(types: readonly SqlType[], min: number, max: number): R
   return { argTypes: args, resultType: T.boolean(anyNullable(args)) };
 }
 
-const AND: FunctionDefinition = {
-  name: 'AND',
-  signatures: ['BOOLEAN AND BOOLEAN'],
-  deterministic: true,
-  resolve: (types) => resolveBooleans(types, 2, Infinity),
-  compile(input) {
-    const args = input.args;
-    if (args.length === 2) {
-      const fa = args[0]!;
-      const fb = args[1]!;
-      return (r) => {
-        const a = fa(r);
-        if (a === false) return false;
-        const b = fb(r);
-        if (b === false) return false;
-        return a === null || b === null ? null : true;
-      };
-    }
-    const n = args.length;
-    return (r) => {
-      let unknown = false;
-      for (let i = 0; i < n; i++) {
-        const v = args[i]!(r);
-        if (v === false) return false;
-        if (v === null) unknown = true;
+/**
+ * AND and OR in three-valued logic, short-circuiting: `dominant` decides the result on
+ * its own (FALSE for AND, TRUE for OR); otherwise any NULL makes the result NULL.
+ */
+function shortCircuit(name: 'AND' | 'OR', dominant: boolean): FunctionDefinition {
+  const other = !dominant;
+  return {
+    name,
+    signatures: [`BOOLEAN ${name} BOOLEAN`],
+    deterministic: true,
+    resolve: (types) => resolveBooleans(types, 2, Infinity),
+    compile(input) {
+      const args = input.args;
+      if (args.length === 2) {
+        const fa = args[0]!;
+        const fb = args[1]!;
+        return (r) => {
+          const a = fa(r);
+          if (a === dominant) return dominant;
+          const b = fb(r);
+          if (b === dominant) return dominant;
+          return a === null || b === null ? null : other;
+        };
       }
-      return unknown ? null : true;
-    };
-  },
-};
+      const n = args.length;
+      return (r) => {
+        let unknown = false;
+        for (let i = 0; i < n; i++) {
+          const v = args[i]!(r);
+          if (v === dominant) return dominant;
+          if (v === null) unknown = true;
+        }
+        return unknown ? null : other;
+      };
+    },
+  };
+}
 
-const OR: FunctionDefinition = {
-  name: 'OR',
-  signatures: ['BOOLEAN OR BOOLEAN'],
-  deterministic: true,
-  resolve: (types) => resolveBooleans(types, 2, Infinity),
-  compile(input) {
-    const args = input.args;
-    if (args.length === 2) {
-      const fa = args[0]!;
-      const fb = args[1]!;
-      return (r) => {
-        const a = fa(r);
-        if (a === true) return true;
-        const b = fb(r);
-        if (b === true) return true;
-        return a === null || b === null ? null : false;
-      };
-    }
-    const n = args.length;
-    return (r) => {
-      let unknown = false;
-      for (let i = 0; i < n; i++) {
-        const v = args[i]!(r);
-        if (v === true) return true;
-        if (v === null) unknown = true;
-      }
-      return unknown ? null : false;
-    };
-  },
-};
+const AND = shortCircuit('AND', false);
+const OR = shortCircuit('OR', true);
 
 const NOT: FunctionDefinition = {
   name: 'NOT',
