@@ -35,12 +35,12 @@ export interface SourceLocation {
 }
 
 export interface StrataErrorOptions {
-  readonly domain?: ErrorDomain;
-  readonly retryable?: boolean;
-  readonly location?: SourceLocation;
+  readonly domain?: ErrorDomain | undefined;
+  readonly retryable?: boolean | undefined;
+  readonly location?: SourceLocation | undefined;
   /** What the user can do about it; appended to the message. */
-  readonly hint?: string;
-  readonly details?: Record<string, unknown>;
+  readonly hint?: string | undefined;
+  readonly details?: Record<string, unknown> | undefined;
   readonly cause?: unknown;
 }
 

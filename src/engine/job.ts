@@ -35,6 +35,8 @@ export class Job {
   #idleWaiters: (() => void)[] = [];
   /** Micro-batches committed so far. */
   commits = 0;
+  /** Time spent in synchronous steps and in sink commits, in seconds, and how many of each. */
+  readonly timing = { stepSeconds: 0, steps: 0, commitSeconds: 0 };
 
   constructor(plan: StreamPlan, deps: GraphDeps, options: JobOptions) {
     this.name = options.name;
@@ -112,12 +114,17 @@ export class Job {
           const s = sources[i]!;
           const b = s.reader.poll(this.#maxBatch);
           if (b !== null && b.length > 0) {
+            const t0 = performance.now();
             this.graph.push(s.node.id, b);
+            this.timing.stepSeconds += (performance.now() - t0) / 1000;
+            this.timing.steps++;
             worked = true;
           }
         }
         if (worked) {
+          const t0 = performance.now();
           for (let i = 0; i < sinks.length; i++) await sinks[i]!.writer.commit();
+          this.timing.commitSeconds += (performance.now() - t0) / 1000;
           this.commits++;
           this.#onCommit?.();
           continue;

@@ -130,6 +130,11 @@ export class Session {
         return { kind: 'job', job, plan };
       }
       case 'query': {
+        if (this.#querySink === undefined) {
+          throw new StrataError('SQL_UNSUPPORTED', 'a continuous SELECT has nowhere to print its changes here', {
+            hint: 'INSERT INTO a table instead, query warehouse tables with POST /api/v1/query or on the MySQL port, or run the file with `strata run`.',
+          });
+        }
         const { plan, fields } = this.#plan(st, file);
         const job = this.#newJob(plan);
         await job.start();

@@ -3,9 +3,9 @@ import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
 import { closestMatch, tableLocation, validateOptions, type ValidatedOptions } from '../../core/options.js';
 import type { TableDescriptor } from '../../core/plan.js';
-import { INSERT, INSERT_ONLY, type RowKind } from '../../core/row-kind.js';
+import { ALL_CHANGES, DELETE, INSERT, INSERT_ONLY, UPDATE_AFTER, UPDATE_BEFORE, type RowKind } from '../../core/row-kind.js';
 import { formatType, MAX_LENGTH, type SqlType } from '../../core/types.js';
-import { MICROS_PER_DAY, type Row, type Value } from '../../core/values.js';
+import { keyOf, MICROS_PER_DAY, type Key, type Row, type Value } from '../../core/values.js';
 import type { ConnectorContext, SourceReader } from '../../engine/connector.js';
 import type { StateValue } from '../../engine/state/codec.js';
 import type { ConnectorDefinition } from '../registry.js';
@@ -40,6 +40,11 @@ export interface DatagenPlan {
   readonly totalRows: number;
   readonly rowsPerSecond: number;
   readonly seed: number | undefined;
+  /** Changelog extension: fractions of updates and deletes of live rows (0 = insert-only). */
+  readonly updateRatio: number;
+  readonly deleteRatio: number;
+  /** Primary key column indices (needed when the ratios are not 0). */
+  readonly key: readonly number[];
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -131,7 +136,20 @@ export function compileDatagen(table: TableDescriptor, opts: ValidatedOptions): 
       plans.push(compileRandom(table, opts, i));
     }
   }
-  return { fields: plans, totalRows, rowsPerSecond: opts.long('rows-per-second')!, seed: opts.long('seed') };
+  const updateRatio = opts.double('changelog.update-ratio') ?? 0;
+  const deleteRatio = opts.double('changelog.delete-ratio') ?? 0;
+  const key = table.primaryKey ?? [];
+  if ((updateRatio > 0 || deleteRatio > 0) && key.length === 0) {
+    throw opts.invalid(
+      updateRatio > 0 ? 'changelog.update-ratio' : 'changelog.delete-ratio',
+      'updates and deletes need a PRIMARY KEY to say which row changes',
+      'Declare PRIMARY KEY (...) NOT ENFORCED on the table.',
+    );
+  }
+  if (updateRatio + deleteRatio > 1) {
+    throw opts.invalid('changelog.delete-ratio', `'changelog.update-ratio' + 'changelog.delete-ratio' is ${updateRatio + deleteRatio}, more than 1`, 'Make the two ratios add up to at most 1.');
+  }
+  return { fields: plans, totalRows, rowsPerSecond: opts.long('rows-per-second')!, seed: opts.long('seed'), updateRatio, deleteRatio, key };
 }
 
 function columnIndex(table: TableDescriptor, name: string): number {
@@ -405,8 +423,14 @@ export class DatagenSource implements SourceReader {
   readonly #abort = new AbortController();
   readonly #ctx: ConnectorContext;
   readonly #time: GenTime = { utcMicros: 0n, localMicros: 0n, localDays: 0, localTimeMicros: 0 };
+  /** Inserted rows so far: the position of every sequence. */
   #emitted = 0;
+  /** Changes emitted so far (inserts, updates, deletes): what the rate limit counts. */
+  #changes = 0;
   #opened = false;
+  /** Changelog extension: rows inserted and not deleted, with random access by index. */
+  readonly #liveKeys: Key[] = [];
+  readonly #live = new Map<Key, { row: Row; index: number }>();
 
   constructor(table: TableDescriptor, ctx: ConnectorContext, deps: DatagenSourceDeps = {}) {
     const opts = validateOptions(DATAGEN_SPEC, table.options, tableLocation(table.path));
@@ -428,14 +452,19 @@ export class DatagenSource implements SourceReader {
 
   open(): Promise<void> {
     this.#opened = true;
-    this.#limiter.reset(this.#clock.now(), this.#emitted);
+    this.#limiter.reset(this.#clock.now(), this.#changes);
     return Promise.resolve();
   }
 
   poll(max: number): ChangeBatch | null {
     if (!this.#opened || this.finished) return null;
     const now = this.#clock.now();
-    let n = Math.min(max, this.#limiter.available(now, this.#emitted));
+    let n = Math.min(max, this.#limiter.available(now, this.#changes));
+    if (this.plan.updateRatio > 0 || this.plan.deleteRatio > 0) {
+      if (n <= 0) return null;
+      this.#setTime(now);
+      return this.#pollChangelog(n);
+    }
     const left = this.plan.totalRows - this.#emitted;
     if (left < n) n = left;
     if (n <= 0) return null;
@@ -457,18 +486,94 @@ export class DatagenSource implements SourceReader {
       rows[r] = row;
     }
     this.#emitted = pos;
+    this.#changes += n;
     return new ChangeBatch(kinds, rows);
+  }
+
+  /** Generates a row at sequence position `pos`. */
+  #row(pos: number): Value[] {
+    const fields = this.plan.fields;
+    const rng = this.#rng;
+    const row = new Array<Value>(fields.length);
+    for (let c = 0; c < fields.length; c++) {
+      const f = fields[c]!;
+      row[c] = f.nullRate > 0 && rng.nextDouble() < f.nullRate ? null : f.generate(rng, this.#time, pos);
+    }
+    return row;
+  }
+
+  #addLive(k: Key, row: Row): void {
+    this.#live.set(k, { row, index: this.#liveKeys.length });
+    this.#liveKeys.push(k);
+  }
+
+  #removeLive(k: Key): void {
+    const e = this.#live.get(k)!;
+    const last = this.#liveKeys.pop()!;
+    if (last !== k) {
+      this.#liveKeys[e.index] = last;
+      this.#live.get(last)!.index = e.index;
+    }
+    this.#live.delete(k);
+  }
+
+  /**
+   * Up to `n` changes: each one deletes a live row (`delete-ratio`), updates one
+   * (`update-ratio`: -U old, +U new with the same key), or inserts a new row; an insert
+   * whose random key is already live becomes an update of that row.
+   */
+  #pollChangelog(n: number): ChangeBatch | null {
+    const out = new ChangeBatch();
+    const rng = this.#rng;
+    const { updateRatio, deleteRatio, key } = this.plan;
+    let made = 0;
+    for (; made < n; made++) {
+      const live = this.#liveKeys.length;
+      const r = rng.nextDouble();
+      if (live > 0 && r < deleteRatio + updateRatio) {
+        const k = this.#liveKeys[Math.floor(rng.nextDouble() * live)]!;
+        const old = this.#live.get(k)!.row;
+        if (r < deleteRatio) {
+          out.push(DELETE, old);
+          this.#removeLive(k);
+        } else {
+          const next = this.#row(this.#emitted);
+          for (const i of key) next[i] = old[i]!;
+          out.push(UPDATE_BEFORE, old);
+          out.push(UPDATE_AFTER, next);
+          this.#live.get(k)!.row = next;
+        }
+        continue;
+      }
+      if (this.#emitted >= this.plan.totalRows) break;
+      const row = this.#row(this.#emitted);
+      this.#emitted++;
+      const k = keyOf(row, key);
+      const existing = this.#live.get(k);
+      if (existing !== undefined) {
+        out.push(UPDATE_BEFORE, existing.row);
+        out.push(UPDATE_AFTER, row);
+        existing.row = row;
+      } else {
+        out.push(INSERT, row);
+        this.#addLive(k, row);
+      }
+    }
+    this.#changes += made;
+    return out.length === 0 ? null : out;
   }
 
   ready(): Promise<void> {
     if (this.finished || this.#abort.signal.aborted || this.#ctx.signal.aborted) return Promise.resolve();
     const now = this.#clock.now();
-    if (this.#limiter.available(now, this.#emitted) > 0) return Promise.resolve();
-    return this.#clock.sleep(this.#limiter.delayUntilNext(now, this.#emitted), AbortSignal.any([this.#abort.signal, this.#ctx.signal]));
+    if (this.#limiter.available(now, this.#changes) > 0) return Promise.resolve();
+    return this.#clock.sleep(this.#limiter.delayUntilNext(now, this.#changes), AbortSignal.any([this.#abort.signal, this.#ctx.signal]));
   }
 
   snapshotOffsets(): StateValue {
-    return { rows: this.#emitted, rng: this.#rng.state() };
+    const base = { rows: this.#emitted, changes: this.#changes, rng: this.#rng.state() };
+    if (this.#liveKeys.length === 0) return base;
+    return { ...base, live: this.#liveKeys.map((k) => [...this.#live.get(k)!.row]) };
   }
 
   restoreOffsets(offsets: StateValue): void {
@@ -477,8 +582,13 @@ export class DatagenSource implements SourceReader {
       throw new StrataError('STATE', `datagen source of job '${this.#ctx.jobName}': the checkpointed offsets are not datagen offsets`);
     }
     this.#emitted = o.rows;
+    this.#changes = typeof (o as { changes?: StateValue }).changes === 'number' ? ((o as { changes: number }).changes) : o.rows;
     this.#rng.setState(o.rng as number[]);
-    if (this.#opened) this.#limiter.reset(this.#clock.now(), this.#emitted);
+    this.#live.clear();
+    this.#liveKeys.length = 0;
+    const live = (o as { live?: StateValue }).live;
+    if (Array.isArray(live)) for (const r of live as readonly Row[]) this.#addLive(keyOf(r, this.plan.key), r);
+    if (this.#opened) this.#limiter.reset(this.#clock.now(), this.#changes);
   }
 
   close(): Promise<void> {
@@ -505,7 +615,10 @@ export const DATAGEN_CONNECTOR: ConnectorDefinition = {
   runtime: {
     createSource: (table, ctx) => new DatagenSource(table, ctx),
   },
-  sourceMode: () => INSERT_ONLY,
+  sourceMode: (table, opts) => {
+    const plan = compileDatagen(table, opts);
+    return plan.updateRatio > 0 || plan.deleteRatio > 0 ? ALL_CHANGES : INSERT_ONLY;
+  },
   validate: (table, _role, opts) => {
     compileDatagen(table, opts);
   },
