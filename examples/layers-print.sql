@@ -1,5 +1,5 @@
 -- The seed tutorial's layered pipeline (ODS -> DWD -> DWS) on generated data.
--- `strata demo` runs this file; `strata run examples/demo.sql` does the same.
+-- Runs locally, without a server: `npx strata run examples/layers-print.sql`.
 
 CREATE DATABASE IF NOT EXISTS `default_catalog`.`flink_cdc`;
 USE flink_cdc;

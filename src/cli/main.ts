@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChangeBatch } from '../core/batch.js';
@@ -9,6 +12,8 @@ import { formatValue } from '../core/values.js';
 import type { SinkWriter } from '../engine/connector.js';
 import { defaultRegistry } from '../connectors/registry.js';
 import { Session, type StatementResult } from '../runtime/session.js';
+import { StrataServer } from '../server/strata-server.js';
+import { callServer } from './client.js';
 
 /**
  * The `strata` command line. Every failure ends in one line on stderr that says what,
@@ -20,8 +25,12 @@ const VERSION = '0.1.0';
 const HELP = `strata ${VERSION}: a real-time layered data warehouse in one process
 
 Usage:
-  strata demo                   run the seed's layered pipeline on generated data
-  strata run FILE.sql...        run a pipeline file in the foreground (Ctrl-C stops it)
+  strata demo                   the seed's layered pipeline on generated data, with the
+                                warehouse on :9030 and the HTTP API on :8030
+  strata start [-f FILE.sql]... the server in the foreground (Ctrl-C stops it)
+  strata sql -f FILE.sql | -e SQL   submit Flink SQL to a running server
+  strata query "SQL"            one query against the warehouse, printed as a table
+  strata run FILE.sql...        run a pipeline file locally, without a server
   strata explain FILE.sql...    parse, bind and plan without running; print the stream plan
   strata --version | --help
 
@@ -29,11 +38,31 @@ Run 'strata COMMAND --help' for a command's options.
 `;
 
 const COMMAND_HELP: Record<string, string> = {
-  demo: `Usage: strata demo
+  demo: `Usage: strata demo [--data-dir DIR] [--mysql-port 9030] [--http-port 8030]
 
-Runs examples/demo.sql: the seed tutorial's layers on generated orders and customers
-(10,000 orders at 2,000 per second), joined (DWD) and aggregated by region (DWS); the
-DWS changelog is printed as it changes.
+Starts a Strata server and runs the seed tutorial's layered pipeline on generated orders
+and customers (inserts, updates and deletes): ODS copies, the DWD join and the DWS
+aggregate by region, each double-written into its warehouse table. Connect with
+'mysql -h127.0.0.1 -P9030 -uroot' and query flink_cdc.dws_agg_by_region while it
+changes. Ctrl-C stops it. The data directory defaults to a new temporary directory.
+`,
+  start: `Usage: strata start [-f FILE.sql]... [--data-dir DIR] [--host 127.0.0.1]
+                    [--mysql-port 9030] [--kafka-port 9092] [--http-port 8030]
+
+Runs the server in the foreground: the warehouse (DuckDB files in --data-dir, default
+./strata-data), the MySQL protocol (StarRocks dialect) and the HTTP API. Files given
+with -f are submitted at start, like 'strata sql -f'. Ctrl-C stops it cleanly; a
+restart with the same data directory keeps every table and its rows.
+`,
+  sql: `Usage: strata sql -f FILE.sql | -e "SQL" [--server http://127.0.0.1:8030]
+
+Submits Flink SQL to a running server, like Flink's 'sql-client.sh -f': DDL changes the
+server's catalog, each INSERT or STATEMENT SET starts a job there.
+`,
+  query: `Usage: strata query "SQL" [--server http://127.0.0.1:8030] [--json | --tsv]
+
+Runs one query against the warehouse (StarRocks/MySQL dialect) and prints the result: a
+table on a terminal, tab-separated values when piped (or --tsv), JSON with --json.
 `,
   run: `Usage: strata run FILE.sql [FILE.sql...]
 
@@ -95,18 +124,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return run(rest, io);
     case 'explain':
       return explain(rest, io);
-    case 'demo': {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(COMMAND_HELP['demo']!);
-        return 0;
-      }
-      if (rest.length > 0) throw new UsageError(`demo: unexpected argument '${rest[0]}'`, "Run 'strata demo --help'.");
-      const demo = fileURLToPath(new URL('../../../examples/demo.sql', import.meta.url));
-      io.stderr(`strata demo: running ${demo}\n(ODS orders and customers from datagen -> DWD join -> DWS aggregate by region, printed below)\n`);
-      return run([demo], io);
-    }
+    case 'demo':
+      return demo(rest, io);
+    case 'start':
+      return start(rest, io);
+    case 'sql':
+      return sql(rest, io);
+    case 'query':
+      return query(rest, io);
     default:
-      throw new UsageError(`unknown command '${cmd}'`, `Commands: demo, run, explain. Run 'strata --help'.`);
+      throw new UsageError(`unknown command '${cmd}'`, `Commands: demo, start, sql, query, run, explain. Run 'strata --help'.`);
   }
 }
 
@@ -208,4 +235,219 @@ export function formatRows(columns: readonly string[], rows: readonly (readonly 
   const line = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+\n';
   const fmt = (cells: readonly string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |\n';
   return line + fmt(columns) + line + rows.map(fmt).join('') + line + `${rows.length} row${rows.length === 1 ? '' : 's'} in set\n`;
+}
+
+// ---------------------------------------------------------------------------
+// Server commands
+// ---------------------------------------------------------------------------
+
+interface ServerArgs {
+  files: string[];
+  dataDir: string | undefined;
+  host: string;
+  mysqlPort: number;
+  httpPort: number;
+  kafkaPort: number;
+  help: boolean;
+}
+
+function port(cmd: string, name: string, v: string | undefined, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${cmd}: --${name} must be a port number (0-65535), got '${v}'`, `Run 'strata ${cmd} --help'.`);
+  return n;
+}
+
+function parseServerArgs(cmd: string, args: readonly string[]): ServerArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        file: { type: 'string', short: 'f', multiple: true },
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        'mysql-port': { type: 'string' },
+        'http-port': { type: 'string' },
+        'kafka-port': { type: 'string' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${cmd}: ${(e as Error).message}`, `Run 'strata ${cmd} --help'.`);
+  }
+  const v = parsed.values;
+  return {
+    files: v.file ?? [],
+    dataDir: v['data-dir'],
+    host: v.host ?? '127.0.0.1',
+    mysqlPort: port(cmd, 'mysql-port', v['mysql-port'], 9030),
+    httpPort: port(cmd, 'http-port', v['http-port'], 8030),
+    kafkaPort: port(cmd, 'kafka-port', v['kafka-port'], 9092),
+    help: v.help === true,
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then stops the server cleanly. */
+async function serveUntilSignal(server: StrataServer, io: CliIo): Promise<number> {
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.stderr('strata: stopping\n');
+  await server.stop();
+  return 0;
+}
+
+async function start(args: readonly string[], io: CliIo): Promise<number> {
+  const a = parseServerArgs('start', args);
+  if (a.help) {
+    io.stdout(COMMAND_HELP['start']!);
+    return 0;
+  }
+  const texts = a.files.map((f) => ({ f, text: readSql(f) }));
+  const server = await StrataServer.start({
+    dataDir: a.dataDir ?? 'strata-data',
+    host: a.host,
+    mysqlPort: a.mysqlPort,
+    httpPort: a.httpPort,
+    kafkaPort: a.kafkaPort,
+    log: (line) => io.stderr(`strata: ${line}\n`),
+  });
+  try {
+    for (const { f, text } of texts) await server.submit(text, f);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  io.stderr('strata: ready (Ctrl-C stops)\n');
+  return serveUntilSignal(server, io);
+}
+
+async function sql(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        file: { type: 'string', short: 'f', multiple: true },
+        execute: { type: 'string', short: 'e', multiple: true },
+        server: { type: 'string' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`sql: ${(e as Error).message}`, "Run 'strata sql --help'.");
+  }
+  const v = parsed.values;
+  if (v.help === true) {
+    io.stdout(COMMAND_HELP['sql']!);
+    return 0;
+  }
+  const scripts: { text: string; file?: string }[] = [
+    ...(v.file ?? []).map((f) => ({ text: readSql(f), file: f })),
+    ...(v.execute ?? []).map((text) => ({ text })),
+  ];
+  if (scripts.length === 0) throw new UsageError('sql: nothing to submit', 'Usage: strata sql -f FILE.sql | -e "SQL".');
+  const server = v.server ?? 'http://127.0.0.1:8030';
+  for (const s of scripts) {
+    const out = (await callServer(server, '/api/v1/sql', s.file !== undefined ? { sql: s.text, file: s.file } : { sql: s.text })) as {
+      results: { kind: string; message?: string; columns?: string[]; rows?: string[][]; plan?: string; job?: string }[];
+    };
+    for (const r of out.results) {
+      if (r.kind === 'rows') io.stdout(formatRows(r.columns ?? [], r.rows ?? []));
+      else if (r.kind === 'explain') io.stdout(r.plan ?? '');
+      else if (r.kind === 'job') io.stdout(`[INFO] Submitting SQL update statement to the cluster...\n[INFO] SQL update statement has been successfully submitted to the cluster:\nJob ID: ${r.job}\n\n`);
+      else io.stdout(`${r.message ?? '[INFO] Execute statement succeeded.'}\n\n`);
+    }
+  }
+  return 0;
+}
+
+async function query(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        server: { type: 'string' },
+        json: { type: 'boolean' },
+        tsv: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`query: ${(e as Error).message}`, "Run 'strata query --help'.");
+  }
+  const v = parsed.values;
+  if (v.help === true) {
+    io.stdout(COMMAND_HELP['query']!);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError('query: give exactly one SQL string', 'Usage: strata query "SELECT ...".');
+  const out = (await callServer(v.server ?? 'http://127.0.0.1:8030', '/api/v1/query', { sql: parsed.positionals[0] })) as {
+    columns: { name: string; type: string }[];
+    rows: unknown[][];
+    affectedRows?: number;
+  };
+  if (v.json === true) {
+    io.stdout(JSON.stringify(out) + '\n');
+    return 0;
+  }
+  const cells = out.rows.map((r) => r.map((x) => (x === null ? 'NULL' : typeof x === 'string' ? x : JSON.stringify(x))));
+  const names = out.columns.map((c) => c.name);
+  if (v.tsv === true || !process.stdout.isTTY) {
+    io.stdout([names, ...cells].map((r) => r.map((c) => c.replace(/[\t\n\\]/g, (m) => (m === '\t' ? '\\t' : m === '\n' ? '\\n' : '\\\\'))).join('\t')).join('\n') + '\n');
+  } else {
+    io.stdout(names.length === 0 ? `Query OK, ${out.affectedRows ?? 0} rows affected\n` : formatRows(names, cells));
+  }
+  return 0;
+}
+
+async function demo(args: readonly string[], io: CliIo): Promise<number> {
+  const a = parseServerArgs('demo', args);
+  if (a.help) {
+    io.stdout(COMMAND_HELP['demo']!);
+    return 0;
+  }
+  const dataDir = a.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-demo-'));
+  const server = await StrataServer.start({
+    dataDir,
+    host: a.host,
+    mysqlPort: a.mysqlPort,
+    httpPort: a.httpPort,
+    kafkaPort: a.kafkaPort,
+    log: (line) => io.stderr(`strata: ${line}\n`),
+  });
+  try {
+    const dir = fileURLToPath(new URL('../../../examples/', import.meta.url));
+    for (const o of await server.warehouseQuery(readSql(join(dir, 'demo-warehouse.sql')))) void o;
+    const pipeline = readSql(join(dir, 'demo.sql'))
+      .replaceAll('127.0.0.1:9030', `${server.mysqlAddress.host}:${server.mysqlAddress.port}`)
+      .replaceAll('127.0.0.1:8030', `${server.httpAddress.host}:${server.httpAddress.port}`);
+    await server.submit(pipeline, join(dir, 'demo.sql'));
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const m = server.mysqlAddress;
+  io.stdout(
+    `Strata demo is running: generated orders and customers flow through ODS -> DWD -> DWS.\n\n` +
+      `  mysql -h${m.host} -P${m.port} -uroot -e 'select * from flink_cdc.dws_agg_by_region'\n` +
+      `  npx strata query --server http://${server.httpAddress.host}:${server.httpAddress.port} 'select * from flink_cdc.dws_agg_by_region'\n` +
+      `  curl http://${server.httpAddress.host}:${server.httpAddress.port}/api/v1/jobs\n\n` +
+      `Data directory: ${dataDir}. Ctrl-C stops.\n`,
+  );
+  return serveUntilSignal(server, io);
 }

@@ -1,0 +1,252 @@
+import { mkdirSync } from 'node:fs';
+import { StrataError } from '../core/errors.js';
+import type { Job } from '../engine/job.js';
+import { defaultRegistry } from '../connectors/registry.js';
+import { starrocksConnector } from '../connectors/starrocks/sink.js';
+import { toJsonValue } from '../formats/json-value.js';
+import { Session, type StatementResult } from '../runtime/session.js';
+import type { StatementOutcome, Warehouse } from '../store/api.js';
+import { DuckDbWarehouse } from '../store/duckdb/warehouse.js';
+import { WarehouseSql } from '../store/starrocks/front.js';
+import { HttpServer, type HttpBackend } from './http/server.js';
+import { MySqlServer } from './mysql/server.js';
+import { formatType } from '../core/types.js';
+import { describeNode } from '../sql/explain.js';
+
+/**
+ * One Strata process: the warehouse (DuckDB files under the data directory), the MySQL
+ * protocol on :9030 in the StarRocks dialect, the HTTP API on :8030, and a Flink SQL
+ * session whose jobs run in this process. `start` opens everything or nothing.
+ */
+
+export interface StrataServerOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  readonly mysqlPort?: number;
+  readonly httpPort?: number;
+  readonly kafkaPort?: number;
+  /** MySQL users and passwords; default root with an empty password. */
+  readonly users?: ReadonlyMap<string, string>;
+  readonly log?: (line: string) => void;
+}
+
+export class StrataServer {
+  readonly warehouse: Warehouse;
+  readonly warehouseSql: WarehouseSql;
+  readonly session: Session;
+  readonly mysqlAddress: { host: string; port: number };
+  readonly httpAddress: { host: string; port: number };
+  readonly #mysql: MySqlServer;
+  readonly #http: HttpServer;
+  readonly #log: (line: string) => void;
+  #stopped = false;
+
+  private constructor(parts: {
+    warehouse: Warehouse;
+    warehouseSql: WarehouseSql;
+    session: Session;
+    mysql: MySqlServer;
+    http: HttpServer;
+    mysqlAddress: { host: string; port: number };
+    httpAddress: { host: string; port: number };
+    log: (line: string) => void;
+  }) {
+    this.warehouse = parts.warehouse;
+    this.warehouseSql = parts.warehouseSql;
+    this.session = parts.session;
+    this.#mysql = parts.mysql;
+    this.#http = parts.http;
+    this.mysqlAddress = parts.mysqlAddress;
+    this.httpAddress = parts.httpAddress;
+    this.#log = parts.log;
+  }
+
+  static async start(options: StrataServerOptions): Promise<StrataServer> {
+    const log = options.log ?? (() => {});
+    const host = options.host ?? '127.0.0.1';
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+    } catch (e) {
+      throw new StrataError('USAGE', `cannot create the data directory '${options.dataDir}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+        hint: 'Pass a writable directory with --data-dir.',
+      });
+    }
+    const warehouse = await DuckDbWarehouse.open(options.dataDir);
+    const warehouseSql = new WarehouseSql(warehouse);
+    // Ports are decided before the session so the starrocks connector knows "this process".
+    const mysql = new MySqlServer(warehouseSql, {
+      host,
+      port: options.mysqlPort ?? 9030,
+      ...(options.users !== undefined ? { users: options.users } : {}),
+      log,
+    });
+    let mysqlAddress: { host: string; port: number };
+    try {
+      mysqlAddress = await mysql.listen();
+    } catch (e) {
+      await warehouse.close();
+      throw e;
+    }
+    const registry = defaultRegistry();
+    const local = { mysqlPorts: [mysqlAddress.port] as number[], httpPorts: [] as number[] };
+    registry.register(starrocksConnector(warehouse, local));
+    const session = new Session({ registry, log });
+    const backend = new Backend(session, warehouseSql);
+    const http = new HttpServer(backend, { host, port: options.httpPort ?? 8030 });
+    let httpAddress: { host: string; port: number };
+    try {
+      httpAddress = await http.listen();
+    } catch (e) {
+      await mysql.close();
+      await warehouse.close();
+      throw e;
+    }
+    local.httpPorts.push(httpAddress.port);
+    log(`warehouse: ${options.dataDir}`);
+    log(`MySQL protocol on ${mysqlAddress.host}:${mysqlAddress.port} (mysql -h${mysqlAddress.host} -P${mysqlAddress.port} -uroot)`);
+    log(`HTTP API on http://${httpAddress.host}:${httpAddress.port}/api/v1`);
+    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, log });
+  }
+
+  /** Submits Flink SQL (like `strata sql -f`). */
+  submit(sql: string, file?: string): Promise<StatementResult[]> {
+    return this.session.execute(sql, file);
+  }
+
+  /** Runs StarRocks-dialect SQL against the warehouse, as a MySQL client would. */
+  async warehouseQuery(sql: string): Promise<StatementOutcome[]> {
+    const s = this.warehouseSql.openSession(0, 'root', null);
+    return this.warehouseSql.query(sql, s);
+  }
+
+  /** Returns once every running job has processed everything its sources had buffered. */
+  async flush(): Promise<void> {
+    for (const j of this.session.jobs) await j.whenIdle();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const j of this.session.jobs) await j.cancel();
+    await this.#http.close();
+    await this.#mysql.close();
+    await this.warehouse.close();
+    this.#log('stopped');
+  }
+}
+
+/** The HTTP API's view of the process. */
+class Backend implements HttpBackend {
+  constructor(
+    readonly session: Session,
+    readonly warehouseSql: WarehouseSql,
+  ) {}
+
+  async submitSql(sql: string, file: string | undefined): Promise<unknown> {
+    const results = await this.session.execute(sql, file);
+    return { results: results.map(resultJson) };
+  }
+
+  async query(sql: string): Promise<unknown> {
+    const s = this.warehouseSql.openSession(0, 'root', null);
+    const outcomes = await this.warehouseSql.query(sql, s);
+    const last = [...outcomes].reverse().find((o) => o.kind === 'rows');
+    if (last === undefined || last.kind !== 'rows') {
+      const ok = outcomes[outcomes.length - 1];
+      return { columns: [], rows: [], affectedRows: ok !== undefined && ok.kind === 'ok' ? ok.affectedRows : 0 };
+    }
+    const types = last.columns.map((c) => c.type);
+    return {
+      columns: last.columns.map((c) => ({ name: c.name, type: formatType(c.type) })),
+      rows: last.rows.map((r) => r.map((v, i) => toJsonValue(v, types[i]!))),
+    };
+  }
+
+  jobs(): unknown {
+    return { jobs: this.session.jobs.map(jobJson) };
+  }
+
+  async flush(): Promise<unknown> {
+    const t0 = performance.now();
+    for (const j of this.session.jobs) await j.whenIdle();
+    return { flushed: this.session.jobs.filter((j) => j.state === 'RUNNING').length, millis: Math.round(performance.now() - t0) };
+  }
+
+  metrics(): string {
+    const lines: string[] = [];
+    const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    lines.push('# HELP strata_operator_rows_in_total Changes received by an operator or sink.');
+    lines.push('# TYPE strata_operator_rows_in_total counter');
+    lines.push('# HELP strata_operator_rows_out_total Changes emitted by a source or operator.');
+    lines.push('# TYPE strata_operator_rows_out_total counter');
+    const rows: string[] = [];
+    for (const j of this.session.jobs) {
+      for (const n of j.graph.plan.nodes) {
+        const m = j.graph.metrics[n.id]!;
+        const op = describeNode(n).replace(/\(.*$/s, '');
+        const table = n.kind === 'source' || n.kind === 'sink' ? `,table="${esc(n.table.path.join('.'))}"` : '';
+        const labels = `job="${esc(j.name)}",node="${n.id}",operator="${op}"${table}`;
+        rows.push(`strata_operator_rows_in_total{${labels}} ${m.rowsIn}`);
+        rows.push(`strata_operator_rows_out_total{${labels}} ${m.rowsOut}`);
+      }
+    }
+    lines.push(...rows);
+    lines.push('# HELP strata_step_seconds Time in synchronous engine steps (one source batch through the graph).');
+    lines.push('# TYPE strata_step_seconds summary');
+    lines.push('# HELP strata_commit_seconds Time committing sinks at the end of micro-batches.');
+    lines.push('# TYPE strata_commit_seconds summary');
+    lines.push('# HELP strata_job_up 1 while the job runs.');
+    lines.push('# TYPE strata_job_up gauge');
+    for (const j of this.session.jobs) {
+      const l = `job="${esc(j.name)}"`;
+      lines.push(`strata_step_seconds_sum{${l}} ${j.timing.stepSeconds}`);
+      lines.push(`strata_step_seconds_count{${l}} ${j.timing.steps}`);
+      lines.push(`strata_commit_seconds_sum{${l}} ${j.timing.commitSeconds}`);
+      lines.push(`strata_commit_seconds_count{${l}} ${j.commits}`);
+      lines.push(`strata_job_up{${l}} ${j.state === 'RUNNING' ? 1 : 0}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+function resultJson(r: StatementResult): unknown {
+  switch (r.kind) {
+    case 'ok':
+      return { kind: 'ok', message: r.message };
+    case 'rows':
+      return { kind: 'rows', columns: r.columns, rows: r.rows };
+    case 'explain':
+      return { kind: 'explain', plan: r.text };
+    case 'job':
+    case 'query':
+      return { kind: 'job', job: r.job.name, state: r.job.state };
+  }
+}
+
+function jobJson(j: Job): unknown {
+  return {
+    name: j.name,
+    state: j.state,
+    error: j.error === null ? null : { message: j.error.message, errorCode: j.error.code },
+    commits: j.commits,
+    sources: j.graph.sources.map((s) => ({
+      table: s.node.table.path.join('.'),
+      connector: s.node.table.options['connector'] ?? null,
+      position: positionText(s.reader.snapshotOffsets()),
+      lag: null,
+    })),
+    sinks: j.graph.sinks.map((s) => ({ table: s.node.table.path.join('.'), connector: s.node.table.options['connector'] ?? null })),
+  };
+}
+
+/** A source's offsets as short text for the jobs API. */
+function positionText(v: unknown): unknown {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(positionText);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), positionText(x)]));
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, positionText(x)]));
+  return String(v);
+}
+
