@@ -33,7 +33,7 @@ CREATE TABLE customers_src (
   PRIMARY KEY (`customer_id`) NOT ENFORCED
 ) WITH (
   'connector' = 'datagen',
-  'rows-per-second' = '2',
+  'rows-per-second' = '5',
   'changelog.update-ratio' = '0.5',
   'fields.customer_id.min' = '1',
   'fields.customer_id.max' = '50',

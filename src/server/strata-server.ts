@@ -239,14 +239,19 @@ function jobJson(j: Job): unknown {
   };
 }
 
-/** A source's offsets as short text for the jobs API. */
-function positionText(v: unknown): unknown {
+/**
+ * A source's offsets, compact, for the jobs API: scalar fields as they are; long lists
+ * (a generator's live rows, random state) summarized by their length.
+ */
+function positionText(v: unknown, depth = 0): unknown {
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return v.map(positionText);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), positionText(x)]));
+  if (Array.isArray(v)) return v.length <= 4 && depth < 2 ? v.map((x) => positionText(x, depth + 1)) : `[${v.length} items]`;
+  if (v instanceof Map) return v.size <= 4 && depth < 2 ? Object.fromEntries([...v].map(([k, x]) => [String(k), positionText(x, depth + 1)])) : `{${v.size} entries}`;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, positionText(x)]));
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'rng').map(([k, x]) => [k, positionText(x, depth + 1)]));
+  }
   return String(v);
 }
-
