@@ -316,6 +316,14 @@ export class Session {
         ]);
         return { kind: 'rows', columns: ['name', 'type', 'null', 'key'], rows };
       }
+      case 'update':
+      case 'delete':
+      case 'truncate':
+      case 'transaction':
+      case 'kill':
+        throw new StrataError('SQL_UNSUPPORTED', `${st.kind.toUpperCase()} is a warehouse statement; run it on the MySQL port (9030)`, {
+          location: this.#loc(st.pos, file),
+        });
       case 'explain':
       case 'insert':
       case 'statement-set':

@@ -397,7 +397,12 @@ export type Statement =
   | Show
   | Describe
   | Explain
-  | QueryStatement;
+  | QueryStatement
+  | UpdateStatement
+  | DeleteStatement
+  | TruncateStatement
+  | TransactionStatement
+  | KillStatement;
 
 export interface CreateCatalog {
   readonly kind: 'create-catalog';
@@ -506,6 +511,8 @@ export interface DropObject {
   readonly ifExists: boolean;
   readonly cascade: boolean;
   readonly temporary: boolean;
+  /** StarRocks `DROP ... FORCE` (starrocks dialect only; absent elsewhere). */
+  readonly force?: boolean;
   readonly pos: Pos;
 }
 
@@ -573,6 +580,8 @@ export interface Show {
   readonly name: QualifiedName | null;
   readonly like: string | null;
   readonly full: boolean;
+  /** MySQL `SHOW ... WHERE expr` (starrocks dialect only; absent elsewhere). */
+  readonly where?: Expr;
   readonly pos: Pos;
 }
 
@@ -594,6 +603,53 @@ export interface Explain {
 export interface QueryStatement {
   readonly kind: 'query';
   readonly query: Query;
+  readonly pos: Pos;
+}
+
+// ---------------------------------------------------------------------------
+// Warehouse (StarRocks dialect) statements
+// ---------------------------------------------------------------------------
+
+/** `UPDATE t [[AS] alias] SET c = e [, ...] [FROM from_items] [WHERE cond]` (StarRocks primary-key tables). */
+export interface UpdateStatement {
+  readonly kind: 'update';
+  readonly table: QualifiedName;
+  readonly alias: string | null;
+  readonly assignments: readonly { readonly column: string; readonly value: Expr; readonly pos: Pos }[];
+  /** StarRocks `UPDATE ... FROM t2, t3`: further tables the SET and WHERE may read. */
+  readonly from: FromItem | null;
+  readonly where: Expr | null;
+  readonly pos: Pos;
+}
+
+/** `DELETE FROM t [[AS] alias] [WHERE cond]`. */
+export interface DeleteStatement {
+  readonly kind: 'delete';
+  readonly table: QualifiedName;
+  readonly alias: string | null;
+  readonly where: Expr | null;
+  readonly pos: Pos;
+}
+
+/** `TRUNCATE [TABLE] t`. */
+export interface TruncateStatement {
+  readonly kind: 'truncate';
+  readonly table: QualifiedName;
+  readonly pos: Pos;
+}
+
+/** `BEGIN [WORK]`, `START TRANSACTION ...`, `COMMIT [WORK]`, `ROLLBACK [WORK]` (starrocks dialect). */
+export interface TransactionStatement {
+  readonly kind: 'transaction';
+  readonly action: 'BEGIN' | 'COMMIT' | 'ROLLBACK';
+  readonly pos: Pos;
+}
+
+/** `KILL [CONNECTION | QUERY] n`. */
+export interface KillStatement {
+  readonly kind: 'kill';
+  readonly query: boolean;
+  readonly connectionId: number;
   readonly pos: Pos;
 }
 

@@ -457,7 +457,9 @@ export function parseDrop(p: Parser): DropObject {
   let cascade = false;
   if (p.acceptWord('CASCADE')) cascade = true;
   else p.acceptWord('RESTRICT');
-  if (p.dialect === 'starrocks') p.acceptWord('FORCE');
+  if (p.dialect === 'starrocks' && p.acceptWord('FORCE')) {
+    return { kind: 'drop', object, name, ifExists, cascade, temporary, force: true, pos: p.pos(t) };
+  }
   return { kind: 'drop', object, name, ifExists, cascade, temporary, pos: p.pos(t) };
 }
 

@@ -436,6 +436,12 @@ function parseCallRest(p: Parser, name: string[], first: Token): FunctionCall {
     star = true;
   } else if (!p.isOp(')')) {
     args = parseExprList(p);
+    // MySQL: GROUP_CONCAT(x SEPARATOR 's') → GROUP_CONCAT(x, 's').
+    if (p.dialect === 'starrocks' && name.length === 1 && name[0]!.toUpperCase() === 'GROUP_CONCAT' && p.isWord('SEPARATOR')) {
+      p.next();
+      const sep = p.peek();
+      args.push({ kind: 'string', value: p.string('a quoted separator after SEPARATOR'), pos: p.pos(sep) });
+    }
   }
   p.expectOp(')', `or ',' in the arguments of ${name.join('.')}`);
   let filter: Expr | null = null;

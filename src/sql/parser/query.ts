@@ -250,7 +250,7 @@ function parseAliasWithColumns(p: Parser): { alias: string | null; columnAliases
 }
 
 /** FROM items separated by commas (cross joins), each with its chain of JOINs. */
-function parseFrom(p: Parser): FromItem {
+export function parseFrom(p: Parser): FromItem {
   let left = parseJoinChain(p);
   while (p.acceptOp(',')) {
     const right = parseJoinChain(p);

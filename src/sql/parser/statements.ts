@@ -20,6 +20,7 @@ import type { Token } from '../lexer.js';
 import type { Parser } from './cursor.js';
 import { describeToken } from './cursor.js';
 import { parseAlter, parseCreate, parseDrop } from './ddl.js';
+import { parseDelete, parseKill, parseTransaction, parseTruncate, parseUpdate } from './dml.js';
 import { parseExpr, variableParts } from './expressions.js';
 import { STATEMENT_STARTS, closestWord } from './keywords.js';
 import { isQueryStart, parseQuery } from './query.js';
@@ -27,13 +28,43 @@ import { isQueryStart, parseQuery } from './query.js';
 const EXPECTED_STATEMENT =
   'SELECT, INSERT, CREATE, DROP, ALTER, USE, SET, RESET, SHOW, DESCRIBE, EXPLAIN, BEGIN STATEMENT SET or EXECUTE STATEMENT SET';
 
+const EXPECTED_STATEMENT_STARROCKS =
+  'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, CREATE, DROP, ALTER, USE, SET, SHOW, DESCRIBE, EXPLAIN, BEGIN, COMMIT, ROLLBACK or KILL';
+
+/** Statement keywords of the starrocks dialect only (the warehouse's DML and session statements). */
+const STARROCKS_STARTS: readonly string[] = ['UPDATE', 'DELETE', 'TRUNCATE', 'COMMIT', 'ROLLBACK', 'START', 'KILL'];
+
 /** One statement at the cursor (without its terminating ';'). */
 export function parseStatementAt(p: Parser): Statement {
   const t = p.peek();
   if (t.kind === 'op' && t.value === '(' && isQueryStart(p, true)) return queryStatement(p);
+  const expected = p.dialect === 'starrocks' ? EXPECTED_STATEMENT_STARROCKS : EXPECTED_STATEMENT;
   if (t.kind !== 'word') {
     if (t.kind === 'hint') p.fail('a statement', t, 'Hints go after a table name: FROM t /*+ OPTIONS(...) */.');
-    return p.fail(`a statement (${EXPECTED_STATEMENT})`, t);
+    return p.fail(`a statement (${expected})`, t);
+  }
+  if (p.dialect === 'starrocks') {
+    switch (t.upper) {
+      case 'UPDATE':
+        return parseUpdate(p);
+      case 'DELETE':
+        return parseDelete(p);
+      case 'TRUNCATE':
+        return parseTruncate(p);
+      case 'COMMIT':
+      case 'ROLLBACK':
+        return parseTransaction(p);
+      case 'START':
+        if (p.isWord('TRANSACTION', 1)) return parseTransaction(p);
+        break;
+      case 'BEGIN':
+        if (!p.isWord('STATEMENT', 1)) return parseTransaction(p);
+        break;
+      case 'KILL':
+        return parseKill(p);
+      default:
+        break;
+    }
   }
   switch (t.upper) {
     case 'SELECT':
@@ -68,8 +99,9 @@ export function parseStatementAt(p: Parser): Statement {
     case 'END':
       throw p.error(t, 'END without BEGIN STATEMENT SET', 'A statement set starts with BEGIN STATEMENT SET;');
     default: {
-      const guess = closestWord(t.upper, STATEMENT_STARTS);
-      throw p.error(t, `unknown statement '${t.value}'; expected ${EXPECTED_STATEMENT}`, guess !== null ? `Did you mean ${guess}?` : undefined);
+      const starts = p.dialect === 'starrocks' ? [...STATEMENT_STARTS, ...STARROCKS_STARTS] : STATEMENT_STARTS;
+      const guess = closestWord(t.upper, starts);
+      throw p.error(t, `unknown statement '${t.value}'; expected ${expected}`, guess !== null ? `Did you mean ${guess}?` : undefined);
     }
   }
 }
@@ -300,7 +332,13 @@ function parseShow(p: Parser): Show {
     p.fail(`FROM and a table name after SHOW ${what}`);
   }
   if (p.acceptWord('LIKE')) like = p.string('a quoted pattern after LIKE');
-  else if (p.isWord('WHERE')) p.unsupported(p.peek(), `SHOW ${what} ... WHERE is not supported`, "Use LIKE 'pattern'.");
+  else if (p.isWord('WHERE')) {
+    if (p.dialect === 'starrocks') {
+      p.next();
+      return { kind: 'show', what, name, like, full, where: parseExpr(p), pos: p.pos(t) };
+    }
+    p.unsupported(p.peek(), `SHOW ${what} ... WHERE is not supported`, "Use LIKE 'pattern'.");
+  }
   return { kind: 'show', what, name, like, full, pos: p.pos(t) };
 }
 
