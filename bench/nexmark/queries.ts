@@ -86,16 +86,14 @@ export const QUERIES: readonly NexmarkQuery[] = [
       'SELECT Q.category, AVG(Q.final)\n' +
       'FROM (\n' +
       '  SELECT MAX(B.price) AS final, A.category\n' +
-      '  FROM auction A JOIN bid B\n' +
-      '    ON A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires\n' +
+      '  FROM auction A, bid B\n' +
+      '  WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires\n' +
       '  GROUP BY A.id, A.category\n' +
       ') Q\n' +
       'GROUP BY Q.category',
     adaptation:
-      'Nexmark writes the join as `FROM auction A, bid B WHERE A.id = B.auction AND ...`; Strata\'s planner does not move WHERE ' +
-      'conditions into a comma join (it plans a cross join, `Join(where=[true])`, then a filter, which ran out of a 4 GB heap on ' +
-      '100 K events), so the same conditions are written as `JOIN ... ON`. Without event time every auction counts as closed ' +
-      'with its current maximum: each new maximum retracts through the outer AVG',
+      'without event time every auction counts as closed with its current maximum: each new maximum retracts through the ' +
+      'outer AVG (the comma join is written as in Nexmark; the optimizer turns its WHERE into the join condition)',
   },
   {
     name: 'q8',

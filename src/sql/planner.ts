@@ -7,6 +7,7 @@ import type { Field, Schema } from '../core/schema.js';
 import { T } from '../core/types.js';
 import type { LogicalNode, LogicalSink } from './logical.js';
 import { describeNode } from './explain.js';
+import { isDeterministic, optimizeSinks } from './optimizer.js';
 
 /**
  * The planner: logical plan → stream plan. It decides how each operator is maintained
@@ -54,11 +55,15 @@ export class Planner {
     this.#traits = traits;
   }
 
-  /** Plans the INSERTs of one job (a single INSERT or a STATEMENT SET) into one DAG. */
+  /**
+   * Plans the INSERTs of one job (a single INSERT or a STATEMENT SET) into one DAG, after
+   * the logical optimizer (optimizer.ts) has rewritten them together (shared nodes stay shared).
+   */
   static plan(sinks: readonly LogicalSink[], traits: ConnectorTraits): StreamPlan {
     const p = new Planner(traits);
-    for (const s of sinks) p.countReferences(s.input);
-    for (const s of sinks) p.addSink(s);
+    const optimized = optimizeSinks(sinks);
+    for (const s of optimized) p.countReferences(s.input);
+    for (const s of optimized) p.addSink(s);
     return p.finish();
   }
 
@@ -261,7 +266,9 @@ export class Planner {
     // Merge into a preceding calc that is used only here would change sharing; keep it simple:
     // fold a calc over an unshared calc by substitution.
     const prev = this.#node(input.id);
-    if (prev.kind === 'calc' && this.#isLastNode(prev.id) && !this.#isShared(prev.id)) {
+    // Substitution would evaluate a non-deterministic projection (RAND(), UUID()) once per
+    // reference instead of once per row: keep such calcs apart.
+    if (prev.kind === 'calc' && this.#isLastNode(prev.id) && !this.#isShared(prev.id) && prev.projections.every(isDeterministic)) {
       const sub = (e: Expr): Expr => substitute(e, prev.projections);
       const cond = condition === null ? prev.condition : prev.condition === null ? sub(condition) : andExpr(prev.condition, sub(condition));
       this.#nodes.pop();
