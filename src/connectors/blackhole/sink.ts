@@ -1,6 +1,7 @@
 import type { ChangeBatch } from '../../core/batch.js';
 import { tableLocation, validateOptions } from '../../core/options.js';
 import type { TableDescriptor } from '../../core/plan.js';
+import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
 import type { ConnectorContext, SinkWriter } from '../../engine/connector.js';
 import type { ConnectorDefinition } from '../registry.js';
 import { BLACKHOLE_SPEC } from './options.js';
@@ -56,15 +57,28 @@ export class BlackholeSink implements SinkWriter {
 
   write(batch: ChangeBatch): void {
     const kinds = batch.kinds;
-    const own = this.counts.byKind;
-    const shared = this.#shared.byKind;
+    // Counted in locals, added to both records once per batch.
+    let ins = 0;
+    let ub = 0;
+    let ua = 0;
+    let del = 0;
     for (let i = 0; i < kinds.length; i++) {
-      const k = kinds[i]!;
-      own[k]++;
-      shared[k]++;
+      switch (kinds[i]) {
+        case INSERT:
+          ins++;
+          break;
+        case UPDATE_BEFORE:
+          ub++;
+          break;
+        case UPDATE_AFTER:
+          ua++;
+          break;
+        default:
+          del++;
+      }
     }
-    this.counts.rows += kinds.length;
-    this.#shared.rows += kinds.length;
+    add(this.counts, ins, ub, ua, del);
+    add(this.#shared, ins, ub, ua, del);
   }
 
   commit(): Promise<void> {
@@ -76,6 +90,15 @@ export class BlackholeSink implements SinkWriter {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function add(c: BlackholeCounts, ins: number, ub: number, ua: number, del: number): void {
+  const by = c.byKind;
+  by[INSERT] += ins;
+  by[UPDATE_BEFORE] += ub;
+  by[UPDATE_AFTER] += ua;
+  by[DELETE] += del;
+  c.rows += ins + ub + ua + del;
 }
 
 /** The `blackhole` connector for the registry. */

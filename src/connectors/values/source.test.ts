@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ChangeBatch } from '../../core/batch.js';
 import { StrataError } from '../../core/errors.js';
 import type { TableDescriptor } from '../../core/plan.js';
-import { DELETE, formatChangelogMode, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
+import { DELETE, formatChangelogMode, INSERT, UPDATE_AFTER, UPDATE_BEFORE, type RowKind } from '../../core/row-kind.js';
 import { schemaOf } from '../../core/schema.js';
 import { T } from '../../core/types.js';
 import type { ConnectorContext } from '../../engine/connector.js';
@@ -89,6 +89,23 @@ describe('values source', () => {
     const src = new ValuesSource(table({ 'data-id': 'bad' }), ctx());
     await src.open();
     assert.throws(() => src.poll(10), /the row has 1 values but the table has 2 columns/);
+  });
+
+  test('the first wrong change of a polled range is reported, wherever it is', async () => {
+    const rows: [RowKind, (number | string)[]][] = [];
+    for (let i = 0; i < 10; i++) rows.push([INSERT, [i, 'x']]);
+    rows[6] = [INSERT, [6, 'x', 'extra']];
+    rows[8] = [DELETE, [8, 'x']];
+    registerValuesData('mid', ChangeBatch.of(...rows));
+    const src = new ValuesSource(table({ 'data-id': 'mid' }), ctx());
+    await src.open();
+    assert.equal(src.poll(4)!.length, 4, 'changes 1-4 are fine');
+    assert.throws(() => src.poll(4), /batch 1 change 7: the row has 3 values but the table has 2 columns/);
+    // A kind and a width error in one range: the earlier one is reported.
+    registerValuesData('mid2', ChangeBatch.of([INSERT, [1, 'a']], [UPDATE_AFTER, [2, 'b']], [INSERT, [3]]));
+    const both = new ValuesSource(table({ 'data-id': 'mid2' }), ctx());
+    await both.open();
+    assert.throws(() => both.poll(10), /batch 1 change 2: \+U is not in the table's 'changelog-mode' 'I'/);
   });
 
   test('a bounded source without registered data fails on open', async () => {

@@ -111,7 +111,22 @@ export class ValuesSource implements SourceReader {
     }
   }
 
+  /**
+   * Checks changes [from, to) of `b`: each kind allowed by 'changelog-mode', each row as
+   * wide as the table. One branch-free pass over the batch; the first wrong change is
+   * looked for (and reported) only when the pass found one.
+   */
   #check(b: ChangeBatch, from: number, to: number): void {
+    const allowed = this.#allowed;
+    const width = this.#width;
+    const kinds = b.kinds;
+    const rows = b.rows;
+    let bad = 0;
+    for (let i = from; i < to; i++) bad |= (allowed[kinds[i]!] === true ? 0 : 1) | (rows[i]!.length ^ width);
+    if (bad !== 0) this.#reportFirstBad(b, from, to);
+  }
+
+  #reportFirstBad(b: ChangeBatch, from: number, to: number): void {
     const allowed = this.#allowed;
     for (let i = from; i < to; i++) {
       const kind = b.kinds[i]!;

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysFromCivil, formatTimestamp, parseTimestamp } from '../values.js';
 import { fieldsOfTimestamp, splitTimestamp, timestampOfFields } from './calendar.js';
-import { compileFormatter, compileParser } from './datetime-format.js';
+import { compileFormatter, compileParser, compileWallFormatter } from './datetime-format.js';
 
 function fmt(pattern: string, ts: string, offsetMs = 0): string | null {
   const f = compileFormatter(pattern);
@@ -81,5 +81,71 @@ describe('parsing', () => {
   test('calendar round trip', () => {
     const days = daysFromCivil(2024, 2, 29);
     assert.equal(splitTimestamp(BigInt(days) * 86_400_000_000n - 1n).days, days - 1);
+  });
+});
+
+describe('WallFormatter (the DATE_FORMAT hot path) gives the same text as the field formatter', () => {
+  /** The text by the plain formatter over fields computed with bigint arithmetic. */
+  const oracle = (pattern: string, micros: bigint, offsetMs: number): string =>
+    compileFormatter(pattern)!({ ...fieldsOfTimestamp(micros), days: splitTimestamp(micros).days, offsetMs });
+
+  const DAY = 86_400_000_000n;
+  const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+  const PATTERNS = [
+    'yyyy-MM-dd',
+    'yyyyMMdd',
+    'yyyy-MM-dd HH:mm:ss.SSS',
+    'EEE EEEE D w G yy uuuu MMM MMMM L e c',
+    "'day' d 'of' M",
+    'HH:mm:ss SSSSSS SSSSSSSSS k K h a',
+    'yyyy-MM-dd HH:mm Z XXX x z',
+    'X',
+  ];
+
+  // A seeded walk: small and large steps, both sides of 1970, of midnight and of 2^53 µs.
+  let state = 0x2545f491;
+  const rand = (n: number): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
+  };
+  const starts = [0n, -1n, 1_704_153_599_999_999n, -DAY * 365n * 300n, SAFE - 2n * DAY, -SAFE + DAY, SAFE * 4n, -SAFE * 3n, DAY * 2_932_896n];
+  const steps = [1n, 999_999n, 60_000_000n, 3_600_000_000n, DAY - 1n, DAY, DAY + 1n, 7n * DAY + 12_345n];
+
+  for (const pattern of PATTERNS) {
+    test(`'${pattern}' over a walk of 3000 timestamps`, () => {
+      const f = compileWallFormatter(pattern)!;
+      assert.equal(f.dateOnly, !/[aHkKhmsSZXxzV]/.test(pattern.replace(/'[^']*'/g, '')));
+      let checked = 0;
+      for (const start of starts) {
+        let t = start;
+        for (let i = 0; i < 333; i++) {
+          const step = steps[rand(steps.length)]!;
+          t += rand(3) === 0 ? -step : step;
+          const offsetMs = [0, 8 * 3600_000, -5.5 * 3600_000][rand(3)]!;
+          const got = f.formatMicros(t, offsetMs);
+          const want = oracle(pattern, t, offsetMs);
+          if (got !== want) assert.fail(`${pattern} at ${t} µs (offset ${offsetMs}): got '${got}', expected '${want}'`);
+          checked++;
+        }
+      }
+      assert.equal(checked, starts.length * 333);
+    });
+  }
+
+  test('midnight exactly, the microsecond before, and the exact-double boundary', () => {
+    const f = compileWallFormatter('yyyy-MM-dd HH:mm:ss.SSSSSS')!;
+    for (const t of [0n, -1n, DAY, DAY - 1n, -DAY, -DAY - 1n, -DAY + 1n, SAFE, SAFE + 1n, -SAFE, -SAFE - 1n, SAFE - (SAFE % DAY), SAFE - (SAFE % DAY) - 1n]) {
+      assert.equal(f.formatMicros(t, 0), oracle('yyyy-MM-dd HH:mm:ss.SSSSSS', t, 0), `${t} µs`);
+    }
+    assert.equal(f.formatMicros(-1n, 0), '1969-12-31 23:59:59.999999');
+    assert.equal(compileWallFormatter('yyyy-MM-dd')!.formatMicros(DAY - 1n, 0), '1970-01-01');
+    assert.equal(compileWallFormatter('yyyy-MM-dd')!.formatMicros(DAY, 0), '1970-01-02');
+  });
+
+  test('invalid patterns give null', () => {
+    assert.equal(compileWallFormatter('yyyy-MM-dd qq'), null);
+    assert.equal(compileWallFormatter("yyyy 'unterminated"), null);
   });
 });

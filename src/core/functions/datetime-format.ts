@@ -1,4 +1,4 @@
-import { civilFromDays, daysFromCivil, daysInMonth } from '../values.js';
+import { civilFromDays, daysFromCivil, daysInMonth, MICROS_PER_DAY } from '../values.js';
 import { dayOfYear, isoDayOfWeek, isoWeek, type DateTimeFields } from './calendar.js';
 import { formatOffset } from './time-zone.js';
 
@@ -106,73 +106,203 @@ export function compileFormatter(pattern: string): DateFormatter | null {
   return f;
 }
 
+/** What a token's text depends on: nothing or the date only (literals, G y u M L d D E e c w). */
+const NEEDS_DATE = 0;
+/** The time of day (a H k K h m s S). */
+const NEEDS_TIME = 1;
+/** The zone offset (Z X x z V). */
+const NEEDS_OFFSET = 2;
+type Needs = typeof NEEDS_DATE | typeof NEEDS_TIME | typeof NEEDS_OFFSET;
+
+function needsOf(t: Token): Needs {
+  if (t.kind === 'literal') return NEEDS_DATE;
+  if ('aHkKhmsS'.includes(t.letter)) return NEEDS_TIME;
+  if ('ZXxzV'.includes(t.letter)) return NEEDS_OFFSET;
+  return NEEDS_DATE;
+}
+
+/** The text of one token from the fields. */
+function partOf(t: Token): (f: FormatInput) => string {
+  if (t.kind === 'literal') {
+    const text = t.text;
+    return () => text;
+  }
+  const n = t.count;
+  switch (t.letter) {
+    case 'G':
+      return (f) => (f.year > 0 ? 'AD' : 'BC');
+    case 'y':
+    case 'u':
+      return n === 2 ? (f) => pad(((f.year % 100) + 100) % 100, 2) : (f) => pad(f.year, n);
+    case 'M':
+    case 'L':
+      if (n >= 4) return (f) => MONTHS[f.month - 1]!;
+      if (n === 3) return (f) => MONTHS[f.month - 1]!.slice(0, 3);
+      return (f) => pad(f.month, n);
+    case 'd':
+      return (f) => pad(f.day, n);
+    case 'D':
+      return (f) => pad(dayOfYear(f.days), n);
+    case 'E':
+      return n >= 4 ? (f) => DAYS[isoDayOfWeek(f.days) - 1]! : (f) => DAYS[isoDayOfWeek(f.days) - 1]!.slice(0, 3);
+    case 'e':
+    case 'c':
+      return (f) => pad(isoDayOfWeek(f.days), n);
+    case 'a':
+      return (f) => (f.hour < 12 ? 'AM' : 'PM');
+    case 'H':
+      return (f) => pad(f.hour, n);
+    case 'k':
+      return (f) => pad(f.hour === 0 ? 24 : f.hour, n);
+    case 'K':
+      return (f) => pad(f.hour % 12, n);
+    case 'h':
+      return (f) => pad(f.hour % 12 === 0 ? 12 : f.hour % 12, n);
+    case 'm':
+      return (f) => pad(f.minute, n);
+    case 's':
+      return (f) => pad(f.second, n);
+    case 'S':
+      return (f) => String(f.micros).padStart(6, '0').padEnd(9, '0').slice(0, Math.min(n, 9)).padEnd(n, '0');
+    case 'w':
+      return (f) => pad(isoWeek(f.days), n);
+    case 'Z':
+      return (f) => formatOffset(f.offsetMs, false);
+    case 'X':
+    case 'x':
+      return (f) => {
+        if (t.letter === 'X' && f.offsetMs === 0) return 'Z';
+        if (n === 1) {
+          const o = formatOffset(f.offsetMs, false);
+          return o.endsWith('00') ? o.slice(0, 3) : o;
+        }
+        return formatOffset(f.offsetMs, n >= 3);
+      };
+    default:
+      // z, V: the offset text (Strata does not keep zone names with values).
+      return (f) => (f.offsetMs === 0 ? 'UTC' : formatOffset(f.offsetMs, true));
+  }
+}
+
 function buildFormatter(tokens: readonly Token[]): DateFormatter {
-  const parts = tokens.map((t): ((f: FormatInput) => string) => {
-    if (t.kind === 'literal') {
-      const text = t.text;
-      return () => text;
-    }
-    const n = t.count;
-    switch (t.letter) {
-      case 'G':
-        return (f) => (f.year > 0 ? 'AD' : 'BC');
-      case 'y':
-      case 'u':
-        return n === 2 ? (f) => pad(((f.year % 100) + 100) % 100, 2) : (f) => pad(f.year, n);
-      case 'M':
-      case 'L':
-        if (n >= 4) return (f) => MONTHS[f.month - 1]!;
-        if (n === 3) return (f) => MONTHS[f.month - 1]!.slice(0, 3);
-        return (f) => pad(f.month, n);
-      case 'd':
-        return (f) => pad(f.day, n);
-      case 'D':
-        return (f) => pad(dayOfYear(f.days), n);
-      case 'E':
-        return n >= 4 ? (f) => DAYS[isoDayOfWeek(f.days) - 1]! : (f) => DAYS[isoDayOfWeek(f.days) - 1]!.slice(0, 3);
-      case 'e':
-      case 'c':
-        return (f) => pad(isoDayOfWeek(f.days), n);
-      case 'a':
-        return (f) => (f.hour < 12 ? 'AM' : 'PM');
-      case 'H':
-        return (f) => pad(f.hour, n);
-      case 'k':
-        return (f) => pad(f.hour === 0 ? 24 : f.hour, n);
-      case 'K':
-        return (f) => pad(f.hour % 12, n);
-      case 'h':
-        return (f) => pad(f.hour % 12 === 0 ? 12 : f.hour % 12, n);
-      case 'm':
-        return (f) => pad(f.minute, n);
-      case 's':
-        return (f) => pad(f.second, n);
-      case 'S':
-        return (f) => String(f.micros).padStart(6, '0').padEnd(9, '0').slice(0, Math.min(n, 9)).padEnd(n, '0');
-      case 'w':
-        return (f) => pad(isoWeek(f.days), n);
-      case 'Z':
-        return (f) => formatOffset(f.offsetMs, false);
-      case 'X':
-      case 'x':
-        return (f) => {
-          if (t.letter === 'X' && f.offsetMs === 0) return 'Z';
-          if (n === 1) {
-            const o = formatOffset(f.offsetMs, false);
-            return o.endsWith('00') ? o.slice(0, 3) : o;
-          }
-          return formatOffset(f.offsetMs, n >= 3);
-        };
-      default:
-        // z, V: the offset text (Strata does not keep zone names with values).
-        return (f) => (f.offsetMs === 0 ? 'UTC' : formatOffset(f.offsetMs, true));
-    }
-  });
+  const parts = tokens.map(partOf);
   return (f) => {
     let s = '';
     for (let i = 0; i < parts.length; i++) s += parts[i]!(f);
     return s;
   };
+}
+
+// ---------------------------------------------------------------------------
+// Formatting wall-clock microseconds (the hot path of DATE_FORMAT)
+// ---------------------------------------------------------------------------
+
+const MICROS_PER_DAY_N = 86_400_000_000;
+
+/** The fields of FormatInput, mutable: one per formatter, refilled on each call. */
+interface Scratch {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  micros: number;
+  days: number;
+  offsetMs: number;
+}
+
+/**
+ * A compiled pattern that formats a wall-clock time given as days since 1970-01-01 and
+ * microseconds of that day. It keeps the text of its date-dependent tokens for the last
+ * day it formatted, so a stream of timestamps from one day computes the calendar date
+ * once. Same text as `compileFormatter` for the same fields.
+ */
+export class WallFormatter {
+  /** True when the text depends on the date only (no time-of-day or offset letters). */
+  readonly dateOnly: boolean;
+  readonly #parts: readonly ((f: FormatInput) => string)[];
+  readonly #needs: readonly Needs[];
+  readonly #f: Scratch = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, days: 0, offsetMs: 0 };
+  /** Texts of the date-dependent tokens for `#day` (undefined for the others). */
+  readonly #dayTexts: (string | undefined)[];
+  #day = Number.NaN;
+  /** The whole text for `#day` when `dateOnly`. */
+  #dayText = '';
+
+  constructor(tokens: readonly Token[]) {
+    this.#parts = tokens.map(partOf);
+    this.#needs = tokens.map(needsOf);
+    this.#dayTexts = new Array<string | undefined>(tokens.length);
+    this.dateOnly = this.#needs.every((n) => n === NEEDS_DATE);
+  }
+
+  /** Text of the wall-clock time `days` + `microsOfDay` (0 ≤ microsOfDay < 86 400 000 000) with `offsetMs` for Z/X/z. */
+  format(days: number, microsOfDay: number, offsetMs: number): string {
+    const f = this.#f;
+    const needs = this.#needs;
+    const parts = this.#parts;
+    const texts = this.#dayTexts;
+    if (days !== this.#day) {
+      const c = civilFromDays(days);
+      f.year = c.year;
+      f.month = c.month;
+      f.day = c.day;
+      f.days = days;
+      let all = '';
+      for (let i = 0; i < parts.length; i++) {
+        if (needs[i] !== NEEDS_DATE) continue;
+        const t = parts[i]!(f);
+        texts[i] = t;
+        all += t;
+      }
+      this.#day = days;
+      this.#dayText = all;
+    }
+    if (this.dateOnly) return this.#dayText;
+    const secs = Math.floor(microsOfDay / 1_000_000);
+    f.hour = Math.floor(secs / 3600);
+    f.minute = Math.floor(secs / 60) % 60;
+    f.second = secs % 60;
+    f.micros = microsOfDay % 1_000_000;
+    f.offsetMs = offsetMs;
+    let s = '';
+    for (let i = 0; i < parts.length; i++) s += needs[i] === NEEDS_DATE ? texts[i]! : parts[i]!(f);
+    return s;
+  }
+
+  /** Text of wall-clock microseconds `wall` (any value) with `offsetMs` for Z/X/z. */
+  formatMicros(wall: bigint, offsetMs: number): string {
+    const n = Number(wall);
+    if (Number.isSafeInteger(n)) {
+      // Exact in doubles. The floor is the true one: |n / D| < 2^17, where doubles are
+      // 2^-36 apart, and a quotient that is not an integer is at least 1 / D ≈ 2^-36.3
+      // from one, more than the half-spacing rounding can move it. days × D and the
+      // difference are integers below 2^53, so exact too.
+      const days = Math.floor(n / MICROS_PER_DAY_N);
+      return this.format(days, n - days * MICROS_PER_DAY_N, offsetMs);
+    }
+    let days = wall / MICROS_PER_DAY;
+    let rem = wall - days * MICROS_PER_DAY;
+    if (rem < 0n) {
+      rem += MICROS_PER_DAY;
+      days -= 1n;
+    }
+    return this.format(Number(days), Number(rem), offsetMs);
+  }
+}
+
+const wallFormatterCache = new Map<string, WallFormatter | null>();
+
+/** A WallFormatter for a Java pattern, or null when the pattern is invalid. Cached. */
+export function compileWallFormatter(pattern: string): WallFormatter | null {
+  const hit = wallFormatterCache.get(pattern);
+  if (hit !== undefined) return hit;
+  const tokens = tokenize(pattern);
+  const f = tokens === null ? null : new WallFormatter(tokens);
+  if (wallFormatterCache.size > 1000) wallFormatterCache.clear();
+  wallFormatterCache.set(pattern, f);
+  return f;
 }
 
 // ---------------------------------------------------------------------------

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { Decimal } from '../decimal.js';
 import { formatType, T, type SqlType } from '../types.js';
 import { formatDate, formatTimestamp, parseDate, parseTime, parseTimestamp, type Value } from '../values.js';
+import { fieldsOfTimestamp, splitTimestamp } from './calendar.js';
+import { compileFormatter } from './datetime-format.js';
 import type { FunctionContext } from './definition.js';
+import { lookupFunction } from './registry.js';
 import { call, resultType } from './test-helpers.js';
+import { instantToWall, wallToInstant, zoneOf } from './time-zone.js';
 
 const S = T.string();
 const I = T.int();
@@ -13,6 +17,7 @@ const TS = T.timestamp(6);
 const LTZ = T.timestampLtz(3);
 const SHANGHAI: FunctionContext = { timeZone: 'Asia/Shanghai' };
 const NEW_YORK: FunctionContext = { timeZone: 'America/New_York' };
+const UTC_CTX: FunctionContext = { timeZone: 'UTC' };
 
 const ts = (s: string): readonly [Value, SqlType] => [parseTimestamp(s)!, TS];
 const date = (s: string): readonly [Value, SqlType] => [parseDate(s)!, T.date()];
@@ -35,6 +40,82 @@ describe('DATE_FORMAT', () => {
     assert.equal(call('DATE_FORMAT', [instant, str('yyyy-MM-dd HH:mm')], NEW_YORK), '2023-12-31 19:00');
   });
   test('type', () => assert.equal(formatType(resultType('DATE_FORMAT', [T.timestamp(3, false), T.string(false)])), 'STRING'));
+
+  /** DATE_FORMAT compiled once for a column of `type` and a constant pattern, as a projection uses it. */
+  const compiled = (type: SqlType, pattern: string, ctx: FunctionContext): ((v: Value) => Value) => {
+    const def = lookupFunction('DATE_FORMAT')!;
+    const fn = def.compile({
+      name: def.name,
+      args: [(r) => r[0] ?? null, () => pattern],
+      argTypes: [type, S],
+      resultType: S,
+      constants: [undefined, pattern],
+      ctx,
+      text: 'DATE_FORMAT(...)',
+    });
+    return (v) => fn([v]);
+  };
+
+  /** The text as the plain formatter gives it, from fields computed with bigint arithmetic. */
+  const oracle = (pattern: string, wall: bigint, offsetMs: number): string =>
+    compileFormatter(pattern)!({ ...fieldsOfTimestamp(wall), days: splitTimestamp(wall).days, offsetMs });
+
+  const DAY = 86_400_000_000n;
+  const HOUR = 3_600_000_000n;
+  const PATTERNS = ['yyyy-MM-dd', 'yyyyMMdd', 'yyyy-MM-dd HH:mm:ss.SSS', 'EEE D w', 'yyyy-MM-dd HH:mm XXX'];
+
+  /** Timestamps of a stream: runs within one day, steps across midnight, back and forth, negative, and far out. */
+  const stream = (): bigint[] => {
+    const out: bigint[] = [];
+    const midnights = [parseTimestamp('2024-01-02 00:00:00')!, 0n, -DAY * 20_000n, parseTimestamp('2024-03-10 00:00:00')!, parseTimestamp('2024-11-03 00:00:00')!, DAY * 3_000_000n];
+    for (const m of midnights) {
+      for (const d of [-2n * HOUR, -1n, 0n, 1n, HOUR, 2n * HOUR + 1n, 5n * HOUR, 7n * HOUR, DAY - 1n, DAY, DAY + HOUR, DAY - 1n, -1n, 0n, 3n * DAY]) out.push(m + d);
+    }
+    return out;
+  };
+
+  test('compiled once over a stream: same day, across midnight, backwards, negative (TIMESTAMP and DATE)', () => {
+    for (const pattern of PATTERNS) {
+      const f = compiled(TS, pattern, UTC_CTX);
+      for (const t of stream()) assert.equal(f(t), oracle(pattern, t, 0), `${pattern} at ${t} µs`);
+      assert.equal(f(null), null);
+      const d = compiled(T.date(), pattern, UTC_CTX);
+      for (const days of [19_723, 19_723, 19_724, -1, -1, 0, 19_723, -719_528]) {
+        assert.equal(d(days), oracle(pattern, BigInt(days) * DAY, 0), `${pattern} on day ${days}`);
+      }
+    }
+  });
+
+  test('compiled once over TIMESTAMP_LTZ in zones with DST: same text as the wall clock of each instant', () => {
+    for (const ctx of [NEW_YORK, SHANGHAI, { timeZone: 'Europe/London' }, { timeZone: '-03:30' }] as FunctionContext[]) {
+      const zone = zoneOf(ctx.timeZone);
+      for (const pattern of PATTERNS) {
+        const f = compiled(LTZ, pattern, ctx);
+        for (const instant of stream()) {
+          const wall = instantToWall(zone, instant);
+          const offsetMs = zone.fixed ? zone.offsetAtMs(0) : zone.offsetAtMs(Number(instant / 1000n));
+          assert.equal(f(instant), oracle(pattern, wall, offsetMs), `${pattern} in ${ctx.timeZone} at instant ${instant}`);
+        }
+      }
+    }
+    // New York, spring forward: 2024-03-10 01:59 EST is followed by 03:00 EDT; the local date turns at local midnight.
+    const ny = compiled(LTZ, 'yyyy-MM-dd HH:mm', NEW_YORK);
+    const at = (s: string): bigint => wallToInstant(zoneOf('America/New_York'), parseTimestamp(s)!);
+    assert.equal(ny(at('2024-03-10 01:59:00')), '2024-03-10 01:59');
+    assert.equal(ny(at('2024-03-10 01:59:00') + 60_000_000n), '2024-03-10 03:00');
+    const nyDay = compiled(LTZ, 'yyyy-MM-dd', NEW_YORK);
+    assert.equal(nyDay(at('2024-11-03 23:59:59')), '2024-11-03');
+    assert.equal(nyDay(at('2024-11-03 23:59:59') + 1_000_000n), '2024-11-04');
+    assert.equal(nyDay(parseTimestamp('2024-11-04 04:59:59')!), '2024-11-03', '04:59:59 UTC is 23:59:59 EST');
+  });
+
+  test('compiled once over strings', () => {
+    const f = compiled(S, 'yyyy-MM-dd', UTC_CTX);
+    assert.equal(f('2024-01-01 23:59:59'), '2024-01-01');
+    assert.equal(f('2024-01-02 00:00:00'), '2024-01-02');
+    assert.equal(f('garbage'), null);
+    assert.equal(f('2024-01-02 12:00:00'), '2024-01-02');
+  });
 });
 
 describe('TO_DATE, TO_TIMESTAMP, TO_TIMESTAMP_LTZ', () => {

@@ -6,7 +6,6 @@ import {
   addMonthsToDate,
   addMonthsToTimestamp,
   dayOfYear,
-  fieldsOfTimestamp,
   isoDayOfWeek,
   isoWeek,
   isoYear,
@@ -15,7 +14,7 @@ import {
   sqlDayOfWeek,
   timestampOfFields,
 } from './calendar.js';
-import { compileFormatter, compileParser, type DateFormatter, type ParsedDateTime } from './datetime-format.js';
+import { compileParser, compileWallFormatter, type ParsedDateTime, type WallFormatter } from './datetime-format.js';
 import {
   anyNullable,
   bigintArg,
@@ -153,9 +152,29 @@ function instantOfParsed(p: ParsedDateTime, zone: Zone): bigint {
 // Formatting
 // ---------------------------------------------------------------------------
 
-function formatWall(fmt: DateFormatter, wall: bigint, offsetMs: number): string {
-  const f = fieldsOfTimestamp(wall);
-  return fmt({ ...f, days: splitTimestamp(wall).days, offsetMs });
+function formatWall(fmt: WallFormatter, wall: bigint, offsetMs: number): string {
+  return fmt.formatMicros(wall, offsetMs);
+}
+
+/**
+ * `fmt` over TIMESTAMP values, for a pattern without offset letters: one call site's
+ * formatter, which for a date-only pattern answers a timestamp of the same day as the
+ * previous one from that day's text, with two bigint comparisons.
+ */
+function timestampFormatter(fmt: WallFormatter): (wall: bigint) => string {
+  if (!fmt.dateOnly) return (wall) => fmt.formatMicros(wall, 0);
+  // The day [from, until) of `text`; empty at first.
+  let from = 1n;
+  let until = 0n;
+  let text = '';
+  return (wall) => {
+    if (wall >= from && wall < until) return text;
+    text = fmt.formatMicros(wall, 0);
+    const rem = wall % MICROS_PER_DAY;
+    from = wall - (rem < 0n ? rem + MICROS_PER_DAY : rem);
+    until = from + MICROS_PER_DAY;
+    return text;
+  };
 }
 
 const DATE_FORMAT: FunctionDefinition = {
@@ -178,7 +197,7 @@ const DATE_FORMAT: FunctionDefinition = {
       t.kind === 'CHAR' || t.kind === 'VARCHAR' ? (v) => parseTimestamp(v as string) : toWall(t, zone);
     const offsetOf = (v: Value, wall: bigint): number =>
       zone.fixed ? zone.offsetAtMs(0) : zone.offsetAtMs(Number((ltz ? (v as bigint) : wallToInstant(zone, wall)) / 1000n));
-    const run = (v: Value, fmt: DateFormatter | null, zoned: boolean): string | null => {
+    const run = (v: Value, fmt: WallFormatter | null, zoned: boolean): string | null => {
       if (fmt === null) return null;
       const wall = wallOf(v);
       if (wall === null) return null;
@@ -186,11 +205,20 @@ const DATE_FORMAT: FunctionDefinition = {
     };
     const c = input.constants[1];
     if (typeof c === 'string') {
-      const fmt = compileFormatter(c);
+      const fmt = compileWallFormatter(c);
       const zoned = usesOffset(c);
+      if (fmt !== null && !zoned) {
+        // The common case: no offset to print, so the text is a function of the wall-clock time.
+        const format = timestampFormatter(fmt);
+        if (t.kind === 'TIMESTAMP') return strict1(input.args[0]!, format);
+        return strict1(input.args[0]!, (v: Value) => {
+          const wall = wallOf(v);
+          return wall === null ? null : format(wall);
+        });
+      }
       return strict1(input.args[0]!, (v: Value) => run(v, fmt, zoned));
     }
-    return strict2(input.args[0]!, input.args[1]!, (v: Value, f: string) => run(v, compileFormatter(f), usesOffset(f)));
+    return strict2(input.args[0]!, input.args[1]!, (v: Value, f: string) => run(v, compileWallFormatter(f), usesOffset(f)));
   },
 };
 
@@ -211,7 +239,7 @@ const FROM_UNIXTIME: FunctionDefinition = {
   compile(input) {
     const zone = zoneOf(input.ctx.timeZone);
     const run = (secs: bigint, f: string): string | null => {
-      const fmt = compileFormatter(f);
+      const fmt = compileWallFormatter(f);
       if (fmt === null) return null;
       const instant = secs * 1_000_000n;
       return formatWall(fmt, instantToWall(zone, instant), zone.offsetAtMs(Number(secs) * 1000));
@@ -374,7 +402,7 @@ const CONVERT_TZ: FunctionDefinition = {
     return { argTypes: args, resultType: T.string(true) };
   },
   compile(input) {
-    const fmt = compileFormatter(DEFAULT_FORMAT)!;
+    const fmt = compileWallFormatter(DEFAULT_FORMAT)!;
     return strict3(input.args[0]!, input.args[1]!, input.args[2]!, (s: string, from: string, to: string) => {
       const wall = parseTimestamp(s);
       const zf = findZone(from);

@@ -6,7 +6,8 @@ import { call, cast, inputRef, literal, type Expr } from '../../core/expr.js';
 import { resolveFunction } from '../../core/functions/registry.js';
 import { sameTypeIgnoringNull, T, type SqlType } from '../../core/types.js';
 import { parseTimestamp, type Row, type Value } from '../../core/values.js';
-import { compileCalc, compileExpr, compilePredicate, exprText } from './compile.js';
+import type { RowKind } from '../../core/row-kind.js';
+import { compileCalc, compileCalcBatch, compileExpr, compilePredicate, exprText } from './compile.js';
 
 /** A tiny binder: resolves the call and inserts casts where the registry asks for them. */
 function fn(name: string, ...args: Expr[]): Expr {
@@ -214,6 +215,63 @@ describe('compileCalc', () => {
   test('a NULL condition filters the row out', () => {
     const calc = compileCalc([inputRef(0, I)], fn('>', inputRef(2, I), lit(0, I)));
     assert.equal(calc(rows[1]!), null);
+  });
+});
+
+describe('compileCalcBatch: the generated loop equals compileCalc row by row', () => {
+  const rows: Row[] = [[1, 'a', 10], [2, 'b', null], [3, 'c', 30], [0, null, 5], [4, 'd', 40, 'wider']];
+  const kinds: RowKind[] = [0, 1, 2, 3, 0];
+  const cases: [string, Expr[], Expr | null][] = [
+    ['filter then project', [inputRef(1, S), fn('*', inputRef(2, I), lit(2, I))], fn('>', inputRef(0, I), lit(1, I))],
+    ['identity (a wider row is cut)', [inputRef(0, I), inputRef(1, S), inputRef(2, I)], null],
+    ['identity with a filter', [inputRef(0, I), inputRef(1, S), inputRef(2, I)], fn('IS NOT NULL', inputRef(1, S))],
+    ['reordering', [inputRef(2, I), inputRef(0, I)], fn('IS NOT NULL', inputRef(2, I))],
+    ['constants, folded calls and a prefix of the fields', [inputRef(0, I), lit('k', S), fn('+', lit(1, I), lit(2, I)), lit(null, T.null())], null],
+    ['condition constant TRUE', [inputRef(1, S)], fn('=', lit(1, I), lit(1, I))],
+    ['condition constant FALSE', [inputRef(1, S)], fn('=', lit(1, I), lit(2, I))],
+    ['condition constant NULL', [inputRef(1, S)], fn('>', lit(null, I), lit(2, I))],
+    ['no projections', [], fn('>', inputRef(0, I), lit(1, I))],
+    ['out-of-range field', [inputRef(3, S)], null],
+  ];
+  for (const [name, projections, condition] of cases) {
+    test(name, () => {
+      const calc = compileCalc(projections, condition);
+      const wantKinds: RowKind[] = [];
+      const wantRows: Row[] = [];
+      rows.forEach((r, i) => {
+        const out = calc(r);
+        if (out !== null) {
+          wantKinds.push(kinds[i]!);
+          wantRows.push(out);
+        }
+      });
+      const gotKinds: RowKind[] = [3];
+      const gotRows: Row[] = [['already there']];
+      compileCalcBatch(projections, condition)(kinds, rows, gotKinds, gotRows);
+      assert.deepEqual(gotKinds, [3, ...wantKinds]);
+      assert.deepEqual(gotRows, [['already there'], ...wantRows]);
+      // Identity projections pass the row objects through, as compileCalc does.
+      gotRows.slice(1).forEach((r, i) => assert.equal(rows.includes(r), rows.includes(wantRows[i]!), `row ${i}: same object or a copy`));
+    });
+  }
+
+  test('an evaluation error stops the batch after the rows before it, as row by row', () => {
+    const calc = compileCalcBatch([fn('/', inputRef(2, I), inputRef(0, I))], null);
+    const outKinds: RowKind[] = [];
+    const outRows: Row[] = [];
+    assert.throws(
+      () => calc(kinds, rows, outKinds, outRows),
+      (e: unknown) => isStrataError(e) && e.code === 'RUNTIME' && /division by zero/.test(e.message),
+    );
+    assert.deepEqual(outRows, [[10], [null], [10]]);
+  });
+
+  test('query text never becomes code: strange literals are values', () => {
+    const nasty = "'); throw new Error('injected'); ('";
+    const calc = compileCalcBatch([lit(nasty, S), inputRef(0, I)], fn('<>', inputRef(1, S), lit(nasty, S)));
+    const outRows: Row[] = [];
+    calc([0], [[1, 'a']], [], outRows);
+    assert.deepEqual(outRows, [[nasty, 1]]);
   });
 });
 

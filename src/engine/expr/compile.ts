@@ -2,6 +2,7 @@ import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
 import type { Expr } from '../../core/expr.js';
 import { lookupFunction } from '../../core/functions/registry.js';
+import type { RowKind } from '../../core/row-kind.js';
 import { formatType, withNullability } from '../../core/types.js';
 import { formatValue, type Row, type Value } from '../../core/values.js';
 import { compileCast } from './cast.js';
@@ -173,6 +174,67 @@ export function compileCalc(
     for (let i = 0; i < n; i++) out[i] = fns[i]!(row);
     return out;
   };
+}
+
+/**
+ * A whole Calc over a batch: appends to `outKinds`/`outRows` the kind and projected row
+ * of every change whose row passes the condition, in order.
+ */
+export type CalcBatch = (kinds: readonly RowKind[], rows: readonly Row[], outKinds: RowKind[], outRows: Row[]) => void;
+
+/**
+ * `compileCalc` as one generated loop over a batch (same rows, same order, same
+ * evaluation order, same errors): input fields are read straight from the row, constants
+ * are bound once, and every other expression calls its compiled closure. The generated
+ * source holds only field indices and slot names, never a value from the query.
+ */
+export function compileCalcBatch(
+  projections: readonly Expr[],
+  condition: Expr | null,
+  ctx: EvalContext = DEFAULT_CONTEXT,
+): CalcBatch {
+  const names: string[] = [];
+  const slots: unknown[] = [];
+  const bind = (prefix: string, v: unknown): string => {
+    const name = `${prefix}${slots.length}`;
+    names.push(name);
+    slots.push(v);
+    return name;
+  };
+  let test = '';
+  if (condition !== null) {
+    const c = compileNode(condition, ctx);
+    if (c.constant) {
+      // Constant: every row passes or none does (nothing is evaluated for a row).
+      if (c.value !== true) return () => {};
+    } else {
+      test = `if (${bind('p', c.fn)}(r) !== true) continue;`;
+    }
+  }
+  const n = projections.length;
+  let project: string;
+  if (projections.every((p, i) => p.kind === 'input' && p.index === i)) {
+    project = `r.length === ${n} ? r : r.slice(0, ${n})`;
+  } else {
+    const fields = projections.map((p) => {
+      if (p.kind === 'input' && Number.isSafeInteger(p.index) && p.index >= 0) return `r[${p.index}]`;
+      const c = compileNode(p, ctx);
+      return c.constant ? bind('k', c.value) : `${bind('f', c.fn)}(r)`;
+    });
+    project = `[${fields.join(', ')}]`;
+  }
+  const body =
+    `'use strict';\n` +
+    `return function calcBatch(kinds, rows, outKinds, outRows) {\n` +
+    `  for (let i = 0; i < rows.length; i++) {\n` +
+    `    const r = rows[i];\n` +
+    (test === '' ? '' : `    ${test}\n`) +
+    `    outKinds.push(kinds[i]);\n` +
+    `    outRows.push(${project});\n` +
+    `  }\n` +
+    `};`;
+  const make = new Function(...names, body) as (...slots: unknown[]) => CalcBatch;
+  return make(...slots);
 }
 
 // ---------------------------------------------------------------------------

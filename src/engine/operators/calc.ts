@@ -1,8 +1,7 @@
 import type { ChangeBatch } from '../../core/batch.js';
 import { isStrataError, StrataError } from '../../core/errors.js';
 import type { StreamCalc } from '../../core/plan.js';
-import type { Row } from '../../core/values.js';
-import { compileCalc, type EvalContext } from '../expr/compile.js';
+import { compileCalcBatch, type CalcBatch, type EvalContext } from '../expr/compile.js';
 import { StatelessOperator } from '../operator.js';
 
 /**
@@ -16,27 +15,22 @@ import { StatelessOperator } from '../operator.js';
  *
  * An evaluation error (division by zero, a failed CAST) fails the job with a RUNTIME
  * StrataError that names the calc node.
+ *
+ * The per-batch loop is generated once per node (`compileCalcBatch`).
  */
 export class CalcOperator extends StatelessOperator {
-  readonly #calc: (row: Row) => Row | null;
+  readonly #calc: CalcBatch;
   readonly #nodeId: number;
 
   constructor(node: StreamCalc, ctx?: EvalContext) {
     super();
-    this.#calc = compileCalc(node.projections, node.condition, ctx);
+    this.#calc = compileCalcBatch(node.projections, node.condition, ctx);
     this.#nodeId = node.id;
   }
 
   process(_port: number, batch: ChangeBatch, out: ChangeBatch): void {
-    const kinds = batch.kinds;
-    const rows = batch.rows;
-    const calc = this.#calc;
-    let i = 0;
     try {
-      for (; i < rows.length; i++) {
-        const r = calc(rows[i]!);
-        if (r !== null) out.push(kinds[i]!, r);
-      }
+      this.#calc(batch.kinds, batch.rows, out.kinds, out.rows);
     } catch (e) {
       if (isStrataError(e)) {
         if (e.code !== 'RUNTIME') throw e;

@@ -121,7 +121,7 @@ function randomStream(rng: Rng, isLeft: boolean, target: number, uniqueKey: read
     return -1;
   };
   let guard = 0;
-  while (out.length < target && guard++ < 200) {
+  while (out.length < target && guard++ < Math.max(200, 3 * target)) {
     const op = rng.int(10);
     if (present.length === 0 || op < 5) {
       const row = uniqueKey === null && present.length > 0 && rng.chance(0.25) ? rng.pick(present) : randomRow(rng, isLeft);
@@ -225,11 +225,15 @@ function slice(b: ChangeBatch, from: number, to: number): ChangeBatch {
   return new ChangeBatch(b.kinds.slice(from, to) as RowKind[], b.rows.slice(from, to));
 }
 
-/** Runs one case; returns normally or throws an assertion error that names the seed. */
-function runCase(seed: number, joinType: JoinType): { steps: number; restored: boolean } {
+/**
+ * Runs one case; returns normally or throws an assertion error that names the seed.
+ * `long`: streams of a few hundred changes, so that join-key groups grow long enough for
+ * the state's fingerprints and hash indexes.
+ */
+function runCase(seed: number, joinType: JoinType, long = false): { steps: number; restored: boolean } {
   const rng = new Rng(seed);
   const c = randomConfig(seed, joinType, rng);
-  const total = rng.int(31);
+  const total = long ? 200 + rng.int(200) : rng.int(31);
   const nLeft = rng.int(total + 1);
   const leftStream = randomStream(rng, true, nLeft, c.leftUniqueKey);
   const rightStream = randomStream(rng, false, total - nLeft, c.rightUniqueKey);
@@ -260,8 +264,8 @@ function runCase(seed: number, joinType: JoinType): { steps: number; restored: b
       log.push('-- snapshot / restore --');
       restored = true;
     }
-    const a = Math.min(rng.int(6), leftStream.length - li);
-    const b = Math.min(rng.int(6), rightStream.length - ri);
+    const a = Math.min(rng.int(long ? 24 : 6), leftStream.length - li);
+    const b = Math.min(rng.int(long ? 24 : 6), rightStream.length - ri);
     const lb = slice(leftStream, li, li + a);
     const rb = slice(rightStream, ri, ri + b);
     li += a;
@@ -318,6 +322,14 @@ describe('JoinOperator: incremental equals recompute', () => {
       assert.ok(restores > CASES_PER_JOIN_TYPE / 10, `only ${restores} cases restored a snapshot`);
     });
   }
+
+  test('long streams (long join-key groups), 40 seeded cases per join type', () => {
+    let steps = 0;
+    for (const joinType of ['inner', 'left', 'right', 'full'] as const) {
+      for (let i = 0; i < 40; i++) steps += runCase(50_000 + 1_000 * ['inner', 'left', 'right', 'full'].indexOf(joinType) + i, joinType, true).steps;
+    }
+    assert.ok(steps > 4 * 40 * 10, `only ${steps} steps ran`);
+  });
 
   test('the reference join itself: 2 × 3 duplicates, NULL keys and padding', () => {
     const c: Config = {

@@ -122,17 +122,19 @@ export class JoinOperator implements Operator {
     // An inner side's row with a NULL key never matches and is never emitted.
     if (nullKey && !self.outer) return;
     const key = keyOf(row, self.keys);
-    const entryKey = self.state.entryKeyOf(row);
     if (self.state.isUnique) {
-      const old = self.state.get(key, entryKey);
-      if (old !== undefined) this.#retractEntry(self, other, key, entryKey, old, out);
+      const old = self.state.find(key, row);
+      if (old !== undefined) this.#retractEntry(self, other, key, old, out);
     }
     let matched = 0;
     if (!nullKey) {
       const group = other.state.group(key);
       if (group !== undefined) {
         const cond = this.#condition;
-        for (const e of group.values()) {
+        const list = group.entries;
+        for (let j = 0; j < list.length; j++) {
+          const e = list[j];
+          if (e === null || e === undefined) continue;
           const joined = self.isLeft ? concat(row, e.row) : concat(e.row, row);
           if (cond !== null && cond(joined) !== true) continue;
           const n = e.count;
@@ -148,7 +150,7 @@ export class JoinOperator implements Operator {
         }
       }
     }
-    const entry = self.state.add(key, entryKey, row);
+    const entry = self.state.add(key, row);
     if (self.outer) {
       entry.matches = matched;
       if (matched === 0) out.push(INSERT, this.#pad(self, row));
@@ -157,20 +159,22 @@ export class JoinOperator implements Operator {
 
   #retract(self: Side, other: Side, row: Row, out: ChangeBatch): void {
     const key = keyOf(row, self.keys);
-    const entryKey = self.state.entryKeyOf(row);
-    const entry = self.state.get(key, entryKey);
+    const entry = self.state.find(key, row);
     if (entry === undefined) return;
-    this.#retractEntry(self, other, key, entryKey, entry, out);
+    this.#retractEntry(self, other, key, entry, out);
   }
 
   /** Retracts one copy of a stored row and everything emitted for it. */
-  #retractEntry(self: Side, other: Side, key: Key, entryKey: Key, entry: KeyedEntry, out: ChangeBatch): void {
+  #retractEntry(self: Side, other: Side, key: Key, entry: KeyedEntry, out: ChangeBatch): void {
     const row = entry.row;
     if (!hasNull(row, self.keys)) {
       const group = other.state.group(key);
       if (group !== undefined) {
         const cond = this.#condition;
-        for (const e of group.values()) {
+        const list = group.entries;
+        for (let j = 0; j < list.length; j++) {
+          const e = list[j];
+          if (e === null || e === undefined) continue;
           const joined = self.isLeft ? concat(row, e.row) : concat(e.row, row);
           if (cond !== null && cond(joined) !== true) continue;
           const n = e.count;
@@ -183,7 +187,7 @@ export class JoinOperator implements Operator {
       }
     }
     if (self.outer && entry.matches === 0) out.push(DELETE, this.#pad(self, row));
-    self.state.removeOne(key, entryKey);
+    self.state.removeOne(key, entry);
   }
 
   /** `row` of `side` with NULLs for the other side's fields, in output order. */
