@@ -1,0 +1,218 @@
+/**
+ * Binlog decoding benchmark: Strata's binlog client against `mariadb-binlog` (the C tool of
+ * mariadb-client) on the same binlog.
+ *
+ *   node dist/bench/cdc/decode.js [--rows N] [--runs R] [--json]
+ *
+ * A throwaway MariaDB (src/testing/mariadb.ts) gets a table with a mix of types
+ * (BIGINT, INT, DECIMAL(10,2), VARCHAR, DATETIME(6), DOUBLE, TINYINT, a nullable utf8
+ * VARCHAR) and N row changes (default 1 000 000): 60 % inserted by multi-row INSERTs of 2 000
+ * rows, 20 % updated and 20 % deleted by range statements of 2 000 rows. Then, timed:
+ *
+ * - **replication**: `BinlogClient` (non-blocking dump from the start position) over TCP,
+ *   decoding every row to Strata values; rate = row changes / process CPU seconds
+ *   (user + system of this process; the server's CPU is not counted).
+ * - **files**: the same decoder over the binlog files read from disk (no network).
+ * - **mariadb-binlog**: `mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES > /dev/null`,
+ *   which decodes every row to text; rate = row changes / its CPU seconds (bash `time`).
+ *
+ * Each measurement runs R times (default 3) after one warm-up; the median is reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { startMariaDb, type MariaDbServer } from '../../src/testing/mariadb.js';
+import { BinlogClient } from '../../src/connectors/mysql-cdc/binlog/binlog-client.js';
+import { binlogEvents } from '../../src/connectors/mysql-cdc/binlog/binlog-file.js';
+
+interface Args {
+  rows: number;
+  runs: number;
+  json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { rows: 1_000_000, runs: 3, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]!;
+    if (f === '--rows') a.rows = Number((argv[++i] ?? '').replace(/_/g, ''));
+    else if (f === '--runs') a.runs = Math.max(1, Number(argv[++i]));
+    else if (f === '--json') a.json = true;
+    else {
+      process.stderr.write(`unknown option ${f}\nusage: node dist/bench/cdc/decode.js [--rows N] [--runs R] [--json]\n`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isFinite(a.rows) || a.rows < 10_000) {
+    process.stderr.write('--rows needs a number ≥ 10000\n');
+    process.exit(2);
+  }
+  return a;
+}
+
+const CHUNK = 2000;
+
+function rowSql(id: number): string {
+  const d = new Date(Date.UTC(2024, 0, 1) + id * 1000);
+  const ts = d.toISOString().replace('T', ' ').replace('Z', '') + String(id % 1000).padStart(3, '0');
+  const note = id % 2 === 0 ? 'NULL' : `'note ü ${id}'`;
+  return `(${id}, ${id % 1000}, ${(id % 100000) / 100}, 'name-${id}', '${ts}', ${id / 7}, ${id % 128}, ${note})`;
+}
+
+async function load(db: MariaDbServer, rows: number): Promise<{ start: { file: string; pos: number }; inserts: number; updates: number; deletes: number }> {
+  await db.query(
+    'CREATE DATABASE bench; CREATE TABLE bench.orders (id BIGINT PRIMARY KEY, qty INT, price DECIMAL(10,2), name VARCHAR(32), ' +
+      'ts DATETIME(6), score DOUBLE, flag TINYINT, note VARCHAR(64) NULL)',
+  );
+  const start = await db.masterStatus();
+  const inserts = Math.ceil(rows * 0.6);
+  const updates = Math.floor(rows * 0.2);
+  const deletes = rows - inserts - updates;
+  const conn = await db.connect({ multipleStatements: true });
+  for (let base = 1; base <= inserts; base += CHUNK) {
+    const vals: string[] = [];
+    for (let id = base; id < base + CHUNK && id <= inserts; id++) vals.push(rowSql(id));
+    await conn.query(`INSERT INTO bench.orders VALUES ${vals.join(',')}`);
+  }
+  for (let base = 1; base <= updates; base += CHUNK) {
+    const hi = Math.min(base + CHUNK - 1, updates);
+    await conn.query(`UPDATE bench.orders SET qty = qty + 1, score = score * 2, note = 'u' WHERE id BETWEEN ${base} AND ${hi}`);
+  }
+  for (let base = inserts - deletes + 1; base <= inserts; base += CHUNK) {
+    const hi = Math.min(base + CHUNK - 1, inserts);
+    await conn.query(`DELETE FROM bench.orders WHERE id BETWEEN ${base} AND ${hi}`);
+  }
+  await conn.end();
+  return { start, inserts, updates, deletes };
+}
+
+interface Run {
+  cpuMs: number;
+  wallMs: number;
+  rows: number;
+  batches: number;
+}
+
+function cpuMs(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1000;
+}
+
+async function viaReplication(db: MariaDbServer, start: { file: string; pos: number }): Promise<Run> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const client = new BinlogClient({ host: db.host, port: db.port, user: db.cdcUser, password: db.cdcPassword, serverId: 4242, start, nonBlocking: true, heartbeatMs: 0 });
+  await client.connect();
+  let rows = 0;
+  let batches = 0;
+  for await (const batch of client.events()) {
+    batches++;
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i]!;
+      if (e.kind === 'rows') rows += e.op === 'update' ? e.rows.length / 2 : e.rows.length;
+    }
+  }
+  await client.close();
+  return { cpuMs: cpuMs(process.cpuUsage(c0)), wallMs: performance.now() - t0, rows, batches };
+}
+
+function viaFiles(files: readonly Buffer[], names: readonly string[], firstPos: number): Run {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let rows = 0;
+  for (let f = 0; f < files.length; f++) {
+    for (const fe of binlogEvents(files[f]!, { file: names[f]! })) {
+      const e = fe.event;
+      if (e === null || e.kind !== 'rows' || (f === 0 && fe.offset < firstPos)) continue;
+      rows += e.op === 'update' ? e.rows.length / 2 : e.rows.length;
+    }
+  }
+  return { cpuMs: cpuMs(process.cpuUsage(c0)), wallMs: performance.now() - t0, rows, batches: 0 };
+}
+
+function viaMariadbBinlog(paths: readonly string[], startPos: number): Run {
+  const t0 = performance.now();
+  const cmd = `TIMEFORMAT='%3U %3S'; time mariadb-binlog --no-defaults --base64-output=DECODE-ROWS --verbose --start-position=${startPos} ${paths.map((p) => `'${p}'`).join(' ')} > /dev/null`;
+  const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+  const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || m === null) throw new Error(`mariadb-binlog failed: ${r.stderr.slice(-500)}`);
+  return { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, wallMs: performance.now() - t0, rows: 0, batches: 0 };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function fmtRate(r: number): string {
+  return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(0)} K`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  process.stderr.write(`starting MariaDB and writing ${args.rows} row changes...\n`);
+  const db = await startMariaDb({ extraArgs: ['--innodb-flush-log-at-trx-commit=0', '--sync-binlog=0', '--max-allowed-packet=64M', '--innodb-buffer-pool-size=256M'] });
+  try {
+    const l0 = performance.now();
+    const { start, inserts, updates, deletes } = await load(db, args.rows);
+    const loadS = (performance.now() - l0) / 1000;
+    await db.query('FLUSH BINARY LOGS');
+    const logs = (await db.query<{ Log_name: string }>('SHOW BINARY LOGS')).map((r) => r.Log_name);
+    const names = logs.slice(logs.indexOf(start.file), -1);
+    const paths = names.map((n) => db.binlogPath(n));
+    const files = paths.map((p) => readFileSync(p));
+    const bytes = files.reduce((a, b) => a + b.length, 0);
+    process.stderr.write(`loaded in ${loadS.toFixed(1)} s: ${inserts} inserts, ${updates} updates, ${deletes} deletes; ${(bytes / 1e6).toFixed(1)} MB of binlog in ${names.length} file(s)\n`);
+
+    const measure = async (name: string, f: () => Promise<Run> | Run): Promise<Run[]> => {
+      await f(); // warm-up
+      const out: Run[] = [];
+      for (let i = 0; i < args.runs; i++) {
+        const r = await f();
+        out.push(r);
+        process.stderr.write(`  ${name} run ${i + 1}: ${r.cpuMs.toFixed(0)} ms CPU, ${r.wallMs.toFixed(0)} ms wall\n`);
+      }
+      return out;
+    };
+    const repl = await measure('replication', () => viaReplication(db, start));
+    const file = await measure('files', () => viaFiles(files, names, start.pos));
+    const peer = await measure('mariadb-binlog', () => viaMariadbBinlog(paths, start.pos));
+    for (const r of [...repl, ...file]) {
+      if (r.rows !== args.rows) throw new Error(`decoded ${r.rows} row changes, expected ${args.rows}`);
+    }
+    const rate = (runs: readonly Run[]): number => args.rows / (median(runs.map((r) => r.cpuMs)) / 1000);
+    const wall = (runs: readonly Run[]): number => args.rows / (median(runs.map((r) => r.wallMs)) / 1000);
+    const result = {
+      machine: `${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, ${db.version}`,
+      date: new Date().toISOString().slice(0, 10),
+      rowChanges: args.rows,
+      binlogMB: Number((bytes / 1e6).toFixed(1)),
+      replication: { rowsPerCpuSecond: Math.round(rate(repl)), rowsPerWallSecond: Math.round(wall(repl)), batchesPerRun: median(repl.map((r) => r.batches)) },
+      files: { rowsPerCpuSecond: Math.round(rate(file)) },
+      mariadbBinlog: { rowsPerCpuSecond: Math.round(rate(peer)) },
+    };
+    if (args.json) {
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(
+      [
+        `- **Machine:** ${result.machine}`,
+        `- **Date:** ${result.date}; ${args.rows} row changes (60 % INSERT, 20 % UPDATE, 20 % DELETE), ${result.binlogMB} MB of binlog; median of ${args.runs} runs`,
+        '',
+        '| reader | row changes / CPU s | notes |',
+        '|---|---:|---|',
+        `| Strata BinlogClient (replication protocol, TCP) | ${fmtRate(result.replication.rowsPerCpuSecond)} | ${fmtRate(result.replication.rowsPerWallSecond)} / wall s; ${result.replication.batchesPerRun} batches |`,
+        `| Strata decoder on the files | ${fmtRate(result.files.rowsPerCpuSecond)} | no network |`,
+        `| mariadb-binlog --base64-output=DECODE-ROWS -v | ${fmtRate(result.mariadbBinlog.rowsPerCpuSecond)} | C, decodes rows to text |`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await db.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
