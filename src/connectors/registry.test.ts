@@ -55,7 +55,8 @@ describe('ConnectorRegistry', () => {
   test('knows the first connectors and the planned ones', () => {
     assert.deepEqual(r.names(), ['blackhole', 'datagen', 'kafka', 'mysql-cdc', 'print', 'starrocks', 'upsert-kafka', 'values']);
     assert.equal(r.isRunnable('datagen'), true);
-    assert.equal(r.isRunnable('mysql-cdc'), false);
+    assert.equal(r.isRunnable('mysql-cdc'), true);
+    assert.equal(r.isRunnable('upsert-kafka'), false);
   });
 
   test('unknown connector: CONNECTOR_NOT_FOUND with a suggestion and the list', () => {
@@ -134,13 +135,18 @@ describe('ConnectorRegistry', () => {
 describe('plan-only connectors', () => {
   const r = defaultRegistry();
 
-  test('mysql-cdc validates and plans, but does not run', () => {
+  test('mysql-cdc validates and plans as a full changelog source', () => {
     const t = table(MYSQL, [0]);
     r.validate(t, 'source');
     assert.deepEqual(r.sourceMode(t), ALL_CHANGES);
-    const e = errorOf(() => r.createSource(t, ctx()));
+  });
+
+  test('upsert-kafka validates and plans, but does not run yet', () => {
+    const t = table({ connector: 'upsert-kafka', topic: 'x', 'properties.bootstrap.servers': 'localhost:9092', 'key.format': 'json', 'value.format': 'json' }, [0]);
+    r.validate(t, 'sink');
+    const e = errorOf(() => r.createSink(t, ctx()));
     assert.equal(e.code, 'SQL_UNSUPPORTED');
-    assert.match(e.message, /connector 'mysql-cdc' \(table `cat`\.`db`\.`t`\) is not available to run yet/);
+    assert.match(e.message, /connector 'upsert-kafka' \(table `cat`\.`db`\.`t`\) is not available to run yet/);
   });
 
   test('mysql-cdc option checks', () => {

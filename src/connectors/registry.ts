@@ -16,6 +16,7 @@ import { fieldIndex } from '../core/schema.js';
 import type { ConnectorContext, RuntimeConnector, SinkWriter, SourceReader } from '../engine/connector.js';
 import { BLACKHOLE_CONNECTOR } from './blackhole/sink.js';
 import { DATAGEN_CONNECTOR } from './datagen/source.js';
+import { mysqlCdcConnector } from './mysql-cdc/connector.js';
 import { PRINT_CONNECTOR } from './print/sink.js';
 import { VALUES_CONNECTOR } from './values/connector.js';
 
@@ -380,7 +381,8 @@ export const MYSQL_CDC_SPEC: ConnectorSpec = {
   ],
 };
 
-function validateMysqlCdc(table: TableDescriptor, _role: 'source' | 'sink', opts: ValidatedOptions): void {
+/** The mysql-cdc option combinations (used by connectors/mysql-cdc/connector.ts). */
+export function validateMysqlCdc(table: TableDescriptor, _role: 'source' | 'sink', opts: ValidatedOptions): void {
   const mode = opts.enum('scan.startup.mode');
   if (mode === 'specific-offset') {
     const hasGtid = opts.has('scan.startup.specific-offset.gtid-set');
@@ -598,7 +600,7 @@ export function defaultRegistry(): ConnectorRegistry {
   r.register(DATAGEN_CONNECTOR);
   r.register(PRINT_CONNECTOR);
   r.register(VALUES_CONNECTOR);
-  r.registerPlanOnly(MYSQL_CDC_SPEC, { validate: validateMysqlCdc, sourceMode: () => ALL_CHANGES });
+  r.register(mysqlCdcConnector());
   r.registerPlanOnly(UPSERT_KAFKA_SPEC, { validate: validateUpsertKafka, sourceMode: () => UPSERT, sinkAccepts: () => 'upsert' });
   r.registerPlanOnly(KAFKA_SPEC, {
     validate: validateKafka,

@@ -1,0 +1,211 @@
+import { StrataError } from '../../core/errors.js';
+import type { Row, Value } from '../../core/values.js';
+import { columnFromInformationSchema, INFORMATION_SCHEMA_COLUMNS_SQL, type InformationSchemaColumn, type MysqlColumn } from './binlog/column-types.js';
+import type { MysqlConnection } from './binlog/connection.js';
+import type { BinlogPosition } from './binlog/events.js';
+import { SNAPSHOT_SESSION_SQL, snapshotSelectExpr, textToValue } from './binlog/text-values.js';
+
+/**
+ * The snapshot phase of `mysql-cdc` (docs/design/20261121_mysql-cdc.md):
+ *
+ * - `discoverTables`: the tables `database-name` / `table-name` (regular expressions, matched
+ *   whole, `table-name` against `table` or `db.table`) select.
+ * - `readTableSchema`: a table's columns (information_schema, typed by column-types.ts) and
+ *   primary key.
+ * - `beginConsistentSnapshot`: a `START TRANSACTION WITH CONSISTENT SNAPSHOT` and the binlog
+ *   position exactly consistent with it (MariaDB: `Binlog_snapshot_file/position`; MySQL: taken
+ *   under a brief `FLUSH TABLES WITH READ LOCK`).
+ * - `readChunk`: one chunk of a table in chunk-key order, inside that transaction:
+ *   `key > last AND key <= upper` where `upper` is the key `chunkSize` rows on; so a
+ *   non-unique chunk key never splits rows with one key value between chunks.
+ */
+
+export function quoteIdent(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** A string literal (for identifiers and names in information_schema queries). */
+export function sqlString(s: string): string {
+  return "_utf8mb4 X'" + Buffer.from(s, 'utf8').toString('hex') + "'";
+}
+
+const NUMERIC = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double', 'year']);
+const BINARY = new Set(['bit', 'binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'geometry']);
+
+/** A SQL literal for a raw (text protocol) value of `col`, to compare the column with. */
+export function keyLiteral(raw: Buffer, col: MysqlColumn): string {
+  if (NUMERIC.has(col.dataType)) {
+    const t = raw.toString('latin1');
+    if (/^[-+]?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?$/.test(t) && t !== '') return t;
+  }
+  if (BINARY.has(col.dataType) || col.charset === 'binary') return "X'" + raw.toString('hex') + "'";
+  return "_utf8mb4 X'" + raw.toString('hex') + "'";
+}
+
+export interface CapturedTable {
+  readonly database: string;
+  readonly table: string;
+  readonly columns: readonly MysqlColumn[];
+  /** Primary key column names, in key order ([] when none). */
+  readonly primaryKey: readonly string[];
+}
+
+function fullMatch(pattern: string, option: string): RegExp {
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch (e) {
+    throw new StrataError('CONNECTOR_OPTION', `'${option}' = '${pattern}' is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`, {
+      hint: `Write '${option}' as a regular expression (Flink CDC's syntax), e.g. 'orders' or 'orders_[0-9]+'.`,
+    });
+  }
+}
+
+/** A predicate over (database, table) from `database-name` and `table-name`. */
+export function tableMatcher(databaseName: string, tableName: string): (database: string, table: string) => boolean {
+  const db = fullMatch(databaseName, 'database-name');
+  const tb = fullMatch(tableName, 'table-name');
+  const cache = new Map<string, boolean>();
+  return (database, table) => {
+    const k = `${database}.${table}`;
+    let m = cache.get(k);
+    if (m === undefined) {
+      m = db.test(database) && (tb.test(table) || tb.test(k));
+      cache.set(k, m);
+    }
+    return m;
+  };
+}
+
+/** The base tables the options select, sorted by database then table. */
+export async function discoverTables(conn: MysqlConnection, match: (database: string, table: string) => boolean): Promise<{ database: string; table: string }[]> {
+  const r = await conn.query(
+    "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY TABLE_SCHEMA, TABLE_NAME",
+  );
+  const out: { database: string; table: string }[] = [];
+  for (const row of r.rows) {
+    const database = row[0] ?? '';
+    const table = row[1] ?? '';
+    if (match(database, table)) out.push({ database, table });
+  }
+  return out;
+}
+
+/** Columns and primary key of one table. */
+export async function readTableSchema(conn: MysqlConnection, database: string, table: string): Promise<CapturedTable> {
+  const sql = INFORMATION_SCHEMA_COLUMNS_SQL.replace('?', sqlString(database)).replace('?', sqlString(table));
+  const r = await conn.query(sql);
+  const columns: MysqlColumn[] = [];
+  for (const row of r.rows) {
+    const rec: Record<string, string | null> = {};
+    for (let i = 0; i < r.columns.length; i++) rec[r.columns[i]!.toUpperCase()] = row[i] ?? null;
+    columns.push(columnFromInformationSchema(rec as unknown as InformationSchemaColumn));
+  }
+  const pk = await conn.query(
+    `SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ${sqlString(database)} AND TABLE_NAME = ${sqlString(table)} ` +
+      "AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+  );
+  return { database, table, columns, primaryKey: pk.rows.map((x) => x[0] ?? '') };
+}
+
+/** The server's current binlog end (SHOW MASTER STATUS) and, on MariaDB, its GTID there. */
+export async function currentPosition(conn: MysqlConnection): Promise<BinlogPosition> {
+  const r = await conn.query('SHOW MASTER STATUS');
+  const row = r.rows[0];
+  if (row === undefined) {
+    throw new StrataError('CONNECTOR_OPTION', `MySQL ${conn.place.server} has no binary log (SHOW MASTER STATUS is empty): binlog-based CDC needs it`, {
+      hint: 'Start the server with log_bin enabled, binlog_format = ROW and binlog_row_image = FULL.',
+    });
+  }
+  const file = row[0] ?? '';
+  const pos = Number(row[1] ?? 4);
+  return { file, pos, gtid: await gtidAt(conn, file, pos, row[4] ?? null) };
+}
+
+async function gtidAt(conn: MysqlConnection, file: string, pos: number, mysqlExecuted: string | null): Promise<string | null> {
+  if (conn.isMariaDb) {
+    const g = await conn.query(`SELECT BINLOG_GTID_POS(${sqlString(file)}, ${pos})`);
+    const v = g.rows[0]?.[0] ?? null;
+    return v === null ? null : v;
+  }
+  const v = (mysqlExecuted ?? '').replace(/\s+/g, '');
+  return v === '' ? null : v;
+}
+
+/** The oldest binlog on the server (earliest-offset), at its start. */
+export async function earliestPosition(conn: MysqlConnection): Promise<BinlogPosition> {
+  const r = await conn.query('SHOW BINARY LOGS');
+  const file = r.rows[0]?.[0];
+  if (file === undefined || file === null) return currentPosition(conn);
+  return { file, pos: 4, gtid: null };
+}
+
+/**
+ * Starts the snapshot transaction on `conn` (a connection of its own) and returns the binlog
+ * position consistent with it: every transaction committed before it is in the snapshot, every
+ * one after it is in the binlog after the position.
+ */
+export async function beginConsistentSnapshot(conn: MysqlConnection): Promise<BinlogPosition> {
+  await conn.query(SNAPSHOT_SESSION_SQL);
+  await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  if (conn.isMariaDb) {
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+    const r = await conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+    let file = '';
+    let pos = -1;
+    for (const row of r.rows) {
+      const name = (row[0] ?? '').toLowerCase();
+      if (name === 'binlog_snapshot_file') file = row[1] ?? '';
+      else if (name === 'binlog_snapshot_position') pos = Number(row[1] ?? -1);
+    }
+    if (file === '' || pos < 0) {
+      throw new StrataError('CONNECTOR_OPTION', `MySQL ${conn.place.server} gives no binlog position for the snapshot (Binlog_snapshot_file is empty)`, {
+        hint: 'Start the server with log_bin enabled, binlog_format = ROW and binlog_row_image = FULL.',
+      });
+    }
+    return { file, pos, gtid: await gtidAt(conn, file, pos, null) };
+  }
+  // MySQL: the position is only consistent under a global read lock, held for an instant.
+  await conn.query('FLUSH TABLES WITH READ LOCK');
+  try {
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+    return await currentPosition(conn);
+  } finally {
+    await conn.query('UNLOCK TABLES');
+  }
+}
+
+export interface ChunkResult {
+  /** Rows in MySQL column order, as Strata values (text-values.ts). */
+  readonly rows: Row[];
+  /** The chunk's upper key as a SQL literal and as a value; null when this was the last chunk. */
+  readonly upper: { readonly literal: string; readonly value: Value } | null;
+}
+
+/**
+ * Reads the chunk after `lower` (a SQL literal; null for the first chunk): at most about
+ * `chunkSize` rows (more only when the chunk key repeats at the chunk's end).
+ */
+export async function readChunk(conn: MysqlConnection, t: CapturedTable, keyIndex: number, lower: string | null, chunkSize: number): Promise<ChunkResult> {
+  const keyCol = t.columns[keyIndex]!;
+  const key = quoteIdent(keyCol.name);
+  const from = `${quoteIdent(t.database)}.${quoteIdent(t.table)}`;
+  const b = await conn.queryRaw(
+    `SELECT ${key} FROM ${from}${lower === null ? '' : ` WHERE ${key} > ${lower}`} ORDER BY ${key} LIMIT 1 OFFSET ${chunkSize - 1}`,
+  );
+  const raw = b.rows[0]?.[0];
+  const upper = raw === undefined ? null : raw === null ? { literal: 'NULL', value: null } : { literal: keyLiteral(raw, keyCol), value: textToValue(raw, keyCol) };
+  const conds: string[] = [];
+  if (lower !== null) conds.push(`${key} > ${lower}`);
+  if (upper !== null) conds.push(upper.value === null ? `${key} IS NULL` : lower === null ? `(${key} IS NULL OR ${key} <= ${upper.literal})` : `${key} <= ${upper.literal}`);
+  const list = t.columns.map(snapshotSelectExpr).join(', ');
+  const r = await conn.queryRaw(`SELECT ${list} FROM ${from}${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${key}`);
+  const rows: Row[] = new Array<Row>(r.rows.length);
+  const cols = t.columns;
+  for (let i = 0; i < r.rows.length; i++) {
+    const src = r.rows[i]!;
+    const out = new Array<Value>(cols.length);
+    for (let j = 0; j < cols.length; j++) out[j] = textToValue(src[j] ?? null, cols[j]!);
+    rows[i] = out;
+  }
+  return { rows, upper };
+}
