@@ -14,6 +14,7 @@ const NEEDED = [
   ['mariadb-binlog', 'mariadb-client', []],
   ['mariadbd', 'mariadb-server', ['/usr/sbin/mariadbd']],
   ['mariadb-install-db', 'mariadb-server', ['/usr/bin/mariadb-install-db']],
+  ['kcat', 'kcat', []],
 ];
 
 function present(bin, paths) {

@@ -1,0 +1,38 @@
+/**
+ * Kafka's default partitioner for keyed records: murmur2 of the key bytes (the Java
+ * client's `Utils.murmur2`), made positive, modulo the partition count. Records written
+ * by Strata with a key land in the partition a Java, librdkafka (`murmur2_random`) or
+ * kafkajs producer would choose, so keyed order holds across clients.
+ */
+
+export function murmur2(data: Uint8Array): number {
+  const m = 0x5bd1e995;
+  const length = data.length;
+  let h = 0x9747b28c ^ length;
+  const length4 = length >>> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const tail = length & ~3;
+  const rest = length & 3;
+  if (rest === 3) h ^= data[tail + 2]! << 16;
+  if (rest >= 2) h ^= data[tail + 1]! << 8;
+  if (rest >= 1) {
+    h ^= data[tail]!;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition Kafka's default partitioner picks for a non-null key. */
+export function partitionForKey(key: Uint8Array, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
