@@ -25,7 +25,7 @@ function pct(xs: number[], p: number): number {
 const rows = arg('rows', 100_000);
 const queries = arg('queries', 3000);
 const dir = mkdtempSync(join(tmpdir(), 'strata-pq-'));
-const server = await StrataServer.start({ dataDir: dir, mysqlPort: 0, httpPort: 0 });
+const server = await StrataServer.start({ dataDir: dir, mysqlPort: 0, httpPort: 0, kafkaPort: 0 });
 try {
   await server.warehouseQuery(
     'CREATE DATABASE b; CREATE TABLE b.t (id BIGINT NOT NULL, name STRING, amount DECIMAL(18, 2), n INT) ENGINE=olap PRIMARY KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 1',

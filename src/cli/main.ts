@@ -50,7 +50,8 @@ changes. Ctrl-C stops it. The data directory defaults to a new temporary directo
                     [--mysql-port 9030] [--kafka-port 9092] [--http-port 8030]
 
 Runs the server in the foreground: the warehouse (DuckDB files in --data-dir, default
-./strata-data), the MySQL protocol (StarRocks dialect) and the HTTP API. Files given
+./strata-data), the MySQL protocol (StarRocks dialect), the Kafka protocol (topics of
+the embedded log) and the HTTP API. Files given
 with -f are submitted at start, like 'strata sql -f'. Ctrl-C stops it cleanly; a
 restart with the same data directory keeps every table and its rows.
 `,

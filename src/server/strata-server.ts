@@ -10,6 +10,9 @@ import { DuckDbWarehouse } from '../store/duckdb/warehouse.js';
 import { WarehouseSql } from '../store/starrocks/front.js';
 import { HttpServer, type HttpBackend } from './http/server.js';
 import { MySqlServer } from './mysql/server.js';
+import { Log } from '../log/log.js';
+import { KafkaServer } from '../log/kafka-wire/server.js';
+import { join } from 'node:path';
 import { formatType } from '../core/types.js';
 import { describeNode } from '../sql/explain.js';
 
@@ -36,6 +39,10 @@ export class StrataServer {
   readonly session: Session;
   readonly mysqlAddress: { host: string; port: number };
   readonly httpAddress: { host: string; port: number };
+  readonly kafkaAddress: { host: string; port: number };
+  /** The embedded log (topics), served over the Kafka protocol. */
+  readonly log: Log;
+  readonly #kafka: KafkaServer;
   readonly #mysql: MySqlServer;
   readonly #http: HttpServer;
   readonly #log: (line: string) => void;
@@ -49,8 +56,14 @@ export class StrataServer {
     http: HttpServer;
     mysqlAddress: { host: string; port: number };
     httpAddress: { host: string; port: number };
+    kafkaAddress: { host: string; port: number };
+    topics: Log;
+    kafka: KafkaServer;
     log: (line: string) => void;
   }) {
+    this.kafkaAddress = parts.kafkaAddress;
+    this.log = parts.topics;
+    this.#kafka = parts.kafka;
     this.warehouse = parts.warehouse;
     this.warehouseSql = parts.warehouseSql;
     this.session = parts.session;
@@ -102,10 +115,25 @@ export class StrataServer {
       throw e;
     }
     local.httpPorts.push(httpAddress.port);
+    // The bus: the embedded log under the data directory, on the Kafka protocol.
+    let topics: Log;
+    let kafka: KafkaServer;
+    let kafkaAddress: { host: string; port: number };
+    try {
+      topics = await Log.open(join(options.dataDir, 'log'), { log });
+      kafka = new KafkaServer(topics, { host, port: options.kafkaPort ?? 9092, log });
+      kafkaAddress = await kafka.listen();
+    } catch (e) {
+      await http.close();
+      await mysql.close();
+      await warehouse.close();
+      throw e;
+    }
     log(`warehouse: ${options.dataDir}`);
     log(`MySQL protocol on ${mysqlAddress.host}:${mysqlAddress.port} (mysql -h${mysqlAddress.host} -P${mysqlAddress.port} -uroot)`);
     log(`HTTP API on http://${httpAddress.host}:${httpAddress.port}/api/v1`);
-    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, log });
+    log(`Kafka protocol on ${kafkaAddress.host}:${kafkaAddress.port} (bootstrap server for kcat and Kafka clients)`);
+    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, kafkaAddress, topics, kafka, log });
   }
 
   /** Submits Flink SQL (like `strata sql -f`). */
@@ -129,6 +157,8 @@ export class StrataServer {
     this.#stopped = true;
     for (const j of this.session.jobs) await j.cancel();
     await this.#http.close();
+    await this.#kafka.close();
+    await this.log.close();
     await this.#mysql.close();
     await this.warehouse.close();
     this.#log('stopped');

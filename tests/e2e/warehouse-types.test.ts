@@ -16,6 +16,7 @@ before(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'strata-types-')),
     mysqlPort: 0,
     httpPort: 0,
+    kafkaPort: 0,
     users: new Map([
       ['root', ''],
       ['analyst', 's3cret!'],

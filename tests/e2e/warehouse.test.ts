@@ -71,7 +71,7 @@ function strataCli(...args: string[]): Promise<{ code: number; out: string; err:
 
 before(async () => {
   resetValuesConnector();
-  server = await StrataServer.start({ dataDir, mysqlPort: 0, httpPort: 0 });
+  server = await StrataServer.start({ dataDir, mysqlPort: 0, httpPort: 0, kafkaPort: 0 });
 });
 
 after(async () => {
@@ -170,9 +170,20 @@ test('strata query prints a warehouse query as TSV when piped; errors are JSON w
   assert.equal((e.json as { errorCode: string }).errorCode, 'CATALOG_OBJECT_NOT_FOUND');
 });
 
+test('the same process serves the Kafka protocol: kcat sees a topic produced in-process', async () => {
+  await server.log.produce('ods_order', 0, [{ key: Buffer.from('{"order_id":1}'), value: Buffer.from('{"order_id":1,"order_region":"beijing"}'), headers: [], timestamp: Date.now() }]);
+  const out = await new Promise<string>((resolve) => {
+    const p = spawn('kcat', ['-b', `127.0.0.1:${server.kafkaAddress.port}`, '-C', '-t', 'ods_order', '-o', 'beginning', '-e', '-q', '-f', '%k %s\\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let s = '';
+    p.stdout.on('data', (d: Buffer) => (s += d.toString()));
+    p.on('close', () => resolve(s));
+  });
+  assert.equal(out, '{"order_id":1} {"order_id":1,"order_region":"beijing"}\n');
+});
+
 test('a restart with the same data directory keeps every table and its rows', async () => {
   await server.stop();
-  server = await StrataServer.start({ dataDir, mysqlPort: 0, httpPort: 0 });
+  server = await StrataServer.start({ dataDir, mysqlPort: 0, httpPort: 0, kafkaPort: 0 });
   const shown = await mariadb(server.mysqlAddress.port, 'select order_region, order_cnt from flink_cdc.dws_agg_by_region;');
   assert.equal(shown.code, 0, shown.err);
   assert.equal(shown.out, 'order_region\torder_cnt\nshanghai\t1\n');
