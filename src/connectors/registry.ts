@@ -442,7 +442,7 @@ export const UPSERT_KAFKA_SPEC: ConnectorSpec = {
   ],
 };
 
-function validateUpsertKafka(table: TableDescriptor, _role: 'source' | 'sink', opts: ValidatedOptions): void {
+export function validateUpsertKafka(table: TableDescriptor, _role: 'source' | 'sink', opts: ValidatedOptions): void {
   if (table.primaryKey === null || table.primaryKey.length === 0) {
     throw new StrataError(
       'CONNECTOR_OPTION',
@@ -512,7 +512,7 @@ export const KAFKA_SPEC: ConnectorSpec = {
   ],
 };
 
-function kafkaValueFormat(opts: ValidatedOptions): { key: string; format: string } {
+export function kafkaValueFormat(opts: ValidatedOptions): { key: string; format: string } {
   const f = opts.string('format');
   const v = opts.string('value.format');
   if (f !== undefined && v !== undefined) {
@@ -522,7 +522,7 @@ function kafkaValueFormat(opts: ValidatedOptions): { key: string; format: string
   return f !== undefined ? { key: 'format', format: f } : { key: 'value.format', format: v! };
 }
 
-function validateKafka(table: TableDescriptor, role: 'source' | 'sink', opts: ValidatedOptions): void {
+export function validateKafka(table: TableDescriptor, role: 'source' | 'sink', opts: ValidatedOptions): void {
   const value = kafkaValueFormat(opts);
   const changes = checkFormat(opts, value.key, value.format);
   const topics = opts.list('topic');
@@ -559,7 +559,7 @@ function validateKafka(table: TableDescriptor, role: 'source' | 'sink', opts: Va
   }
 }
 
-function kafkaChanges(opts: ValidatedOptions): 'insert-only' | 'all' {
+export function kafkaChanges(opts: ValidatedOptions): 'insert-only' | 'all' {
   const value = kafkaValueFormat(opts);
   return checkFormat(opts, value.key, value.format);
 }
