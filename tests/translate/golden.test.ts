@@ -498,7 +498,10 @@ describe('MySQL syntax → DuckDB SQL (golden cases, run against DuckDB)', () =>
         o.columns.map((x) => x.name),
         c.columns,
       );
-      assert.deepEqual(rowsText(o), c.rows);
+      // SQL promises an order only with ORDER BY; otherwise compare the rows as a multiset.
+      const ordered = /\border\s+by\b/i.test(c.sql);
+      const actual = rowsText(o);
+      assert.deepEqual(ordered ? actual : [...actual].sort(), ordered ? c.rows : [...c.rows].sort());
     });
   }
 });
