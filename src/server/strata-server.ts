@@ -3,6 +3,8 @@ import { StrataError } from '../core/errors.js';
 import type { Job } from '../engine/job.js';
 import { defaultRegistry } from '../connectors/registry.js';
 import { starrocksConnector } from '../connectors/starrocks/sink.js';
+import { kafkaConnectors } from '../connectors/kafka/connector.js';
+import { RoutineLoadManager } from '../store/routine-load/manager.js';
 import { toJsonValue } from '../formats/json-value.js';
 import { Session, type StatementResult } from '../runtime/session.js';
 import type { StatementOutcome, Warehouse } from '../store/api.js';
@@ -43,6 +45,7 @@ export class StrataServer {
   /** The embedded log (topics), served over the Kafka protocol. */
   readonly log: Log;
   readonly #kafka: KafkaServer;
+  readonly #routineLoad: RoutineLoadManager;
   readonly #mysql: MySqlServer;
   readonly #http: HttpServer;
   readonly #log: (line: string) => void;
@@ -59,8 +62,10 @@ export class StrataServer {
     kafkaAddress: { host: string; port: number };
     topics: Log;
     kafka: KafkaServer;
+    routineLoad: RoutineLoadManager;
     log: (line: string) => void;
   }) {
+    this.#routineLoad = parts.routineLoad;
     this.kafkaAddress = parts.kafkaAddress;
     this.log = parts.topics;
     this.#kafka = parts.kafka;
@@ -100,21 +105,6 @@ export class StrataServer {
       await warehouse.close();
       throw e;
     }
-    const registry = defaultRegistry();
-    const local = { mysqlPorts: [mysqlAddress.port] as number[], httpPorts: [] as number[] };
-    registry.register(starrocksConnector(warehouse, local));
-    const session = new Session({ registry, log });
-    const backend = new Backend(session, warehouseSql);
-    const http = new HttpServer(backend, { host, port: options.httpPort ?? 8030 });
-    let httpAddress: { host: string; port: number };
-    try {
-      httpAddress = await http.listen();
-    } catch (e) {
-      await mysql.close();
-      await warehouse.close();
-      throw e;
-    }
-    local.httpPorts.push(httpAddress.port);
     // The bus: the embedded log under the data directory, on the Kafka protocol.
     let topics: Log;
     let kafka: KafkaServer;
@@ -124,16 +114,38 @@ export class StrataServer {
       kafka = new KafkaServer(topics, { host, port: options.kafkaPort ?? 9092, log });
       kafkaAddress = await kafka.listen();
     } catch (e) {
-      await http.close();
       await mysql.close();
       await warehouse.close();
       throw e;
     }
+    // Routine Load: topics of the log into warehouse tables (StarRocks' statements on :9030).
+    const routineLoad = new RoutineLoadManager(warehouse, topics, { dataDir: options.dataDir, localKafkaPorts: () => [kafkaAddress.port], log });
+    warehouseSql.addExtension(routineLoad);
+    routineLoad.start();
+    const registry = defaultRegistry();
+    const local = { mysqlPorts: [mysqlAddress.port] as number[], httpPorts: [] as number[] };
+    registry.register(starrocksConnector(warehouse, local));
+    for (const def of kafkaConnectors(topics, { kafkaPorts: [kafkaAddress.port] })) registry.register(def);
+    const session = new Session({ registry, log });
+    const backend = new Backend(session, warehouseSql);
+    const http = new HttpServer(backend, { host, port: options.httpPort ?? 8030 });
+    let httpAddress: { host: string; port: number };
+    try {
+      httpAddress = await http.listen();
+    } catch (e) {
+      await routineLoad.stop();
+      await kafka.close();
+      await topics.close();
+      await mysql.close();
+      await warehouse.close();
+      throw e;
+    }
+    local.httpPorts.push(httpAddress.port);
     log(`warehouse: ${options.dataDir}`);
     log(`MySQL protocol on ${mysqlAddress.host}:${mysqlAddress.port} (mysql -h${mysqlAddress.host} -P${mysqlAddress.port} -uroot)`);
     log(`HTTP API on http://${httpAddress.host}:${httpAddress.port}/api/v1`);
     log(`Kafka protocol on ${kafkaAddress.host}:${kafkaAddress.port} (bootstrap server for kcat and Kafka clients)`);
-    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, kafkaAddress, topics, kafka, log });
+    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, kafkaAddress, topics, kafka, routineLoad, log });
   }
 
   /** Submits Flink SQL (like `strata sql -f`). */
@@ -157,6 +169,7 @@ export class StrataServer {
     this.#stopped = true;
     for (const j of this.session.jobs) await j.cancel();
     await this.#http.close();
+    await this.#routineLoad.stop();
     await this.#kafka.close();
     await this.log.close();
     await this.#mysql.close();
