@@ -55,15 +55,46 @@ async function tableText(sql: string): Promise<string> {
 
 before(async () => {
   db = await startMariaDb();
-  strata = await StrataServer.start({ dataDir: join(dir, 'data'), mysqlPort: 0, httpPort: 0, kafkaPort: 0 });
 });
 
 after(async () => {
-  await strata?.stop();
   await db?.stop();
 });
 
-test('the seed tutorial runs as written against Strata and MariaDB, then beyond it', async () => {
+/**
+ * Double-writing (the seed's other mode): each layer also goes straight into its
+ * warehouse table through the StarRocks connector, in the same statement set.
+ */
+function doubleWriting(demo: string, mysqlPort: number, httpPort: number): string {
+  const sr = (name: string, table: string, cols: string, pk: string): string =>
+    `CREATE TABLE IF NOT EXISTS \`default_catalog\`.\`flink_cdc\`.\`${name}\` (${cols}, PRIMARY KEY (${pk}) NOT ENFORCED) WITH ('connector' = 'starrocks', 'jdbc-url' = 'jdbc:mysql://127.0.0.1:${mysqlPort}', 'load-url' = '127.0.0.1:${httpPort}', 'database-name' = 'flink_cdc', 'table-name' = '${table}', 'username' = 'root', 'password' = '');\n`;
+  const tables =
+    sr('sr_orders', 'orders', '`order_id` INT, `order_revenue` FLOAT, `order_region` STRING, `customer_id` INT', 'order_id') +
+    sr('sr_customers', 'customers', '`customer_id` INT, `customer_age` FLOAT, `customer_name` STRING', 'customer_id') +
+    sr('sr_dwd', 'dwd_order_customer_valid', '`order_id` INT, `order_revenue` FLOAT, `order_region` STRING, `customer_id` INT, `customer_age` FLOAT, `customer_name` STRING', 'order_id') +
+    sr('sr_dws', 'dws_agg_by_region', '`order_region` STRING, `order_cnt` BIGINT, `order_total_revenue` FLOAT', 'order_region');
+  const inserts = `
+INSERT INTO sr_orders SELECT * FROM orders_src;
+INSERT INTO sr_customers SELECT * FROM customers_src;
+INSERT INTO sr_dwd SELECT o.order_id, o.order_revenue, o.order_region, c.customer_id, c.customer_age, c.customer_name FROM customers_src c JOIN orders_src o ON c.customer_id=o.customer_id WHERE c.customer_id <> -1;
+INSERT INTO sr_dws SELECT order_region, count(*) as order_cnt, sum(order_revenue) as order_total_revenue FROM dwd_order_customer_valid GROUP BY order_region;
+END;`;
+  return demo.replace('USE flink_cdc;', `${tables}\nUSE flink_cdc;`).replace(/END;\s*$/, inserts + '\n');
+}
+
+for (const mode of ['single-writing', 'double-writing'] as const) {
+test(`the seed tutorial runs as written against Strata and MariaDB, then beyond it (${mode})`, async () => {
+  await db.query('DROP DATABASE IF EXISTS flink_cdc');
+  strata = await StrataServer.start({ dataDir: join(dir, mode), mysqlPort: 0, httpPort: 0, kafkaPort: 0 });
+  try {
+    await tutorial(mode);
+  } finally {
+    await strata.stop();
+  }
+});
+}
+
+async function tutorial(mode: 'single-writing' | 'double-writing'): Promise<void> {
   const seed = readFileSync(join(root, '..', 'shared', 'seeds', '000_c226aa9d0890164a.txt'), 'utf8');
 
   // Step 1: the source tables on MariaDB.
@@ -81,20 +112,22 @@ test('the seed tutorial runs as written against Strata and MariaDB, then beyond 
   });
   await admin.disconnect();
 
-  // Step 3: StarRocks DDL and the Routine Load jobs in the stock client (broker list changed).
+  // Step 3: StarRocks DDL and (single-writing) the Routine Load jobs in the stock client (broker list changed).
   const broker = `127.0.0.1:${strata.kafkaAddress.port}`;
-  const step3 = [...SEED_STEP3_DDL, ...SEED_STEP3_ROUTINE_LOADS.map((s) => s.replace('192.168.**.**:9092,192.168.**.**:9092,192.168.**.**:9092', broker))].join('\n');
+  const loads = mode === 'single-writing' ? SEED_STEP3_ROUTINE_LOADS.map((s) => s.replace('192.168.**.**:9092,192.168.**.**:9092,192.168.**.**:9092', broker)) : [];
+  const step3 = [...SEED_STEP3_DDL, ...loads].join('\n');
   const ddl = await starrocks(step3);
   assert.equal(ddl.code, 0, ddl.err);
 
   // Step 4: demo.sql through `strata sql -f`, host, port, user, password and brokers changed.
-  const demo = readFileSync(join(root, 'tests', 'planner', 'seed-demo.sql'), 'utf8')
+  const seedDemo = readFileSync(join(root, 'tests', 'planner', 'seed-demo.sql'), 'utf8')
     .replaceAll("'rm-2ze5h9qnki343****.mysql.rds.aliyuncs.com'", "'127.0.0.1'")
     .replaceAll("'port' = '3306'", `'port' = '${db.port}'`)
     .replaceAll("'username' = 'emr_test'", `'username' = '${db.cdcUser}'`)
     .replaceAll("'password' = 'Yz12****'", `'password' = '${db.cdcPassword}'`)
     .replaceAll('192.168.**.**:9092,192.168.**.**:9092,192.168.**.**:9092', broker);
-  const file = join(dir, 'demo.sql');
+  const demo = mode === 'double-writing' ? doubleWriting(seedDemo, strata.mysqlAddress.port, strata.httpAddress.port) : seedDemo;
+  const file = join(dir, `demo-${mode}.sql`);
   writeFileSync(file, demo);
   const submitted = await run(process.execPath, [bin, 'sql', '-f', file, '--server', `http://127.0.0.1:${strata.httpAddress.port}`]);
   assert.equal(submitted.code, 0, submitted.err);
@@ -134,4 +167,4 @@ test('the seed tutorial runs as written against Strata and MariaDB, then beyond 
   assert.equal(topic.code, 0, topic.err);
   assert.match(topic.out, /\{"order_region":"beijing"\} \{"order_region":"beijing","order_cnt":2,"order_total_revenue":20\.0\}\n/);
   assert.match(topic.out, /\{"order_region":"beijing"\} NULL\n/);
-});
+}
