@@ -18,6 +18,7 @@
  *
  * Each measurement runs R times (default 3) after one warm-up; the median is reported.
  */
+import { StrataError } from '../../src/core/errors.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -134,7 +135,7 @@ function viaMariadbBinlog(paths: readonly string[], startPos: number): Run {
   const cmd = `TIMEFORMAT='%3U %3S'; time mariadb-binlog --no-defaults --base64-output=DECODE-ROWS --verbose --start-position=${startPos} ${paths.map((p) => `'${p}'`).join(' ')} > /dev/null`;
   const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
   const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr);
-  if (r.status !== 0 || m === null) throw new Error(`mariadb-binlog failed: ${r.stderr.slice(-500)}`);
+  if (r.status !== 0 || m === null) throw new StrataError('RUNTIME', `mariadb-binlog failed: ${r.stderr.slice(-500)}`);
   return { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, wallMs: performance.now() - t0, rows: 0, batches: 0 };
 }
 
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     const file = await measure('files', () => viaFiles(files, names, start.pos));
     const peer = await measure('mariadb-binlog', () => viaMariadbBinlog(paths, start.pos));
     for (const r of [...repl, ...file]) {
-      if (r.rows !== args.rows) throw new Error(`decoded ${r.rows} row changes, expected ${args.rows}`);
+      if (r.rows !== args.rows) throw new StrataError('RUNTIME', `decoded ${r.rows} row changes, expected ${args.rows}`);
     }
     const rate = (runs: readonly Run[]): number => args.rows / (median(runs.map((r) => r.cpuMs)) / 1000);
     const wall = (runs: readonly Run[]): number => args.rows / (median(runs.map((r) => r.wallMs)) / 1000);

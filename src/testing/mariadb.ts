@@ -18,6 +18,7 @@
  * the directory so that `restart()` recovers it; servers still running when the process
  * exits are killed and their directories removed.
  */
+import { StrataError } from '../core/errors.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -72,7 +73,7 @@ function findBinary(name: string, extra: readonly string[]): string {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const p = r.stdout.trim();
   if (r.status === 0 && p !== '') return p;
-  throw new Error(`${name} not found: run 'node scripts/ensure-system-deps.mjs' (apt-get install mariadb-server) first`);
+  throw new StrataError('USAGE', `${name} not found: run 'node scripts/ensure-system-deps.mjs' (apt-get install mariadb-server) first`);
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -84,7 +85,7 @@ function runAsUserArgs(): string[] {
 function chownToMysql(path: string): void {
   if (!isRoot) return;
   const r = spawnSync('chown', ['-R', 'mysql:mysql', path]);
-  if (r.status !== 0) throw new Error(`chown -R mysql:mysql ${path} failed`);
+  if (r.status !== 0) throw new StrataError('CONNECTOR_IO', `chown -R mysql:mysql ${path} failed`);
 }
 
 let cachedTemplate: string | null = null;
@@ -115,7 +116,7 @@ function templateDir(mariadbd: string): string {
     );
     if (r.status !== 0) {
       rmSync(work, { recursive: true, force: true });
-      throw new Error(`mariadb-install-db failed (exit ${r.status}): ${(r.stdout + r.stderr).slice(-2000)}`);
+      throw new StrataError('CONNECTOR_IO', `mariadb-install-db failed (exit ${r.status}): ${(r.stdout + r.stderr).slice(-2000)}`);
     }
     try {
       renameSync(work, dir);
@@ -188,7 +189,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
   const baseDir = mkdtempSync(join(tmpdir(), 'strata-mariadb-'));
   const dataDir = join(baseDir, 'data');
   const cp = spawnSync('cp', ['-a', template, dataDir]);
-  if (cp.status !== 0) throw new Error(`copying the MariaDB template ${template} failed: ${cp.stderr.toString()}`);
+  if (cp.status !== 0) throw new StrataError('CONNECTOR_IO', `copying the MariaDB template ${template} failed: ${cp.stderr.toString()}`);
   const socket = join(baseDir, 'mysqld.sock');
   // Its own tmpdir: a starting mariadbd deletes the '#sql*' temp files it finds in its tmpdir,
   // which would include other running servers' temporary tables in a shared /tmp.
@@ -235,7 +236,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null || child.signalCode !== null) {
         const log = existsSync(errorLog) ? readFileSync(errorLog, 'utf8').slice(-3000) : '';
-        throw new Error(`mariadbd exited during start (code ${child.exitCode}): ${stderr}${log}`);
+        throw new StrataError('CONNECTOR_IO', `mariadbd exited during start (code ${child.exitCode}): ${stderr}${log}`);
       }
       try {
         const c = await mysql.createConnection(rootOptions());
@@ -244,7 +245,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
       } catch {
         if (attempt > 600) {
           child.kill('SIGKILL');
-          throw new Error(`mariadbd did not accept connections within 30 s; see ${errorLog}`);
+          throw new StrataError('CONNECTOR_IO', `mariadbd did not accept connections within 30 s; see ${errorLog}`);
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -303,7 +304,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     async masterStatus() {
       const rows = await server.query<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
       const r = rows[0];
-      if (r === undefined) throw new Error('SHOW MASTER STATUS returned no row: is the binlog enabled?');
+      if (r === undefined) throw new StrataError('CONNECTOR_IO', 'SHOW MASTER STATUS returned no row: is the binlog enabled?');
       return { file: r.File, pos: Number(r.Position) };
     },
     async stop() {

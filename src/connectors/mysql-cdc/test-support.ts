@@ -1,3 +1,4 @@
+import { StrataError } from '../../core/errors.js';
 import { ChangeBatch } from '../../core/batch.js';
 import type { TableDescriptor } from '../../core/plan.js';
 import { schemaOf as schemaFields, type Field } from '../../core/schema.js';
@@ -49,8 +50,8 @@ export function lines(rows: readonly Row[]): string[] {
 export async function waitForJob(job: Job, cond: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!cond()) {
-    if (job.state !== 'RUNNING') throw new Error(`job ${job.state} while waiting for ${what}: ${job.error?.message ?? ''}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (job.state !== 'RUNNING') throw new StrataError('RUNTIME', `job ${job.state} while waiting for ${what}: ${job.error?.message ?? ''}`);
+    if (Date.now() > deadline) throw new StrataError('RUNTIME', `timed out waiting for ${what}`);
     await job.whenIdle();
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -70,8 +71,8 @@ export async function pollUntil(reader: MysqlCdcSource, into: ChangeBatch, cond:
       into.append(b);
     }
     if (cond()) return sizes;
-    if (reader.finished) throw new Error(`reader finished while waiting for ${what}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (reader.finished) throw new StrataError('RUNTIME', `reader finished while waiting for ${what}`);
+    if (Date.now() > deadline) throw new StrataError('RUNTIME', `timed out waiting for ${what}`);
     if (b === null) await Promise.race([reader.ready(), new Promise((r) => setTimeout(r, 50))]);
   }
 }

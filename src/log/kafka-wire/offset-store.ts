@@ -10,7 +10,7 @@ import type { ProducerRecord } from '../record-batch.js';
  * in-memory map is rebuilt from the topic when the broker starts. Offsets of a deleted
  * topic are removed with tombstones.
  *
- * Not implemented: offsets.retention.minutes (committed offsets of empty groups never
+ * Out of scope for now: offsets.retention.minutes (committed offsets of empty groups never
  * expire) and group metadata records (membership is not persisted).
  */
 

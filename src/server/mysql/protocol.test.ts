@@ -1,3 +1,4 @@
+import { StrataError } from '../../core/errors.js';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -74,7 +75,7 @@ class RawClient {
 
   async nextFrame(): Promise<Frame> {
     while (this.#frames.length === 0) {
-      if (this.closed) throw new Error('connection closed');
+      if (this.closed) throw new StrataError('INTERNAL', 'connection closed');
       await new Promise<void>((resolve) => (this.#waiter = resolve));
     }
     return this.#frames.shift()!;

@@ -1,3 +1,4 @@
+import { StrataError } from '../../core/errors.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SerialQueue } from './serial-queue.js';
@@ -14,7 +15,7 @@ describe('SerialQueue', () => {
       await new Promise((r) => setTimeout(r, ms));
       log.push(`end ${name}`);
       running--;
-      if (fail) throw new Error(`task ${name} failed`);
+      if (fail) throw new StrataError('INTERNAL', `task ${name} failed`);
       return name;
     };
     const a = q.run(task('a', 20));

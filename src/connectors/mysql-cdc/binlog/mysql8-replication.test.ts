@@ -49,7 +49,7 @@ async function serve(script: Script): Promise<{ port: number; close(): void }> {
       peer.send([0x01, ...Buffer.from(RSA.publicKey)]);
       const enc = await peer.read();
       const plain = Buffer.from(privateDecrypt({ key: RSA.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, enc).map((v, i) => v ^ nonce[i % 20]!));
-      if (!plain.equals(Buffer.concat([Buffer.from(PASSWORD), Buffer.of(0)]))) throw new Error('bad password');
+      if (!plain.equals(Buffer.concat([Buffer.from(PASSWORD), Buffer.of(0)]))) throw new StrataError('INTERNAL', 'bad password');
       peer.send([0x00, 0, 0, 2, 0, 0, 0]);
       for (;;) {
         const cmd = await peer.read();
