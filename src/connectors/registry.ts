@@ -1,7 +1,7 @@
 import type { ConnectorTraits } from '../core/connector-traits.js';
 import { StrataError } from '../core/errors.js';
 import {
-  closestMatch,
+  closestOption,
   CONNECTOR_OPTION,
   redactOptions,
   tableLocation,
@@ -119,7 +119,7 @@ export class ConnectorRegistry implements ConnectorTraits {
     const def = this.#defs.get(name);
     if (def !== undefined) return def;
     const names = this.names();
-    const guess = closestMatch(name, names);
+    const guess = closestOption(name, names);
     throw new StrataError(
       'CONNECTOR_NOT_FOUND',
       `unknown connector '${name}'${where !== undefined ? ` in ${where}` : ''}` +
@@ -308,7 +308,7 @@ const FORMATS: Readonly<Record<string, 'insert-only' | 'all'>> = {
 function checkFormat(opts: ValidatedOptions, key: string, value: string): 'insert-only' | 'all' {
   const f = FORMATS[value];
   if (f === undefined) {
-    const guess = closestMatch(value, Object.keys(FORMATS));
+    const guess = closestOption(value, Object.keys(FORMATS));
     throw opts.invalid(key, `unknown format '${value}'`, `${guess !== undefined ? `Did you mean '${guess}'? ` : ''}Available formats: ${Object.keys(FORMATS).join(', ')}.`);
   }
   return f;

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StrataError } from './errors.js';
 import {
-  closestMatch,
+  closestOption,
   findOptionSpec,
   isSecretOption,
   parseDuration,
@@ -240,9 +240,9 @@ describe('matching and parsing', () => {
     assert.deepEqual(parseList(''), []);
   });
 
-  test('closestMatch only suggests near misses', () => {
-    assert.equal(closestMatch('kafkaa', ['kafka', 'datagen']), 'kafka');
-    assert.equal(closestMatch('xyz', ['kafka', 'datagen']), undefined);
+  test('closestOption only suggests near misses', () => {
+    assert.equal(closestOption('kafkaa', ['kafka', 'datagen']), 'kafka');
+    assert.equal(closestOption('xyz', ['kafka', 'datagen']), undefined);
   });
 });
 

@@ -1,3 +1,4 @@
+import { closestMatch } from './suggest.js';
 import { StrataError } from './errors.js';
 
 /**
@@ -302,38 +303,12 @@ function checkBounds(spec: OptionSpec, n: number): number | { problem: string } 
 // Suggestions
 // ---------------------------------------------------------------------------
 
-/** Levenshtein distance (small strings only). */
-export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + cost);
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The closest of `candidates` to `word`, when close enough to be a likely typo. */
-export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 4));
-  return bestD <= limit ? best : undefined;
+/** The closest of `candidates` to `word`, when close enough to be a likely typo (option names). */
+export function closestOption(word: string, candidates: Iterable<string>): string | undefined {
+  return closestMatch(word, candidates, {
+    ignoreCase: true,
+    limit: (w, best) => Math.max(2, Math.floor(Math.max(w.length, best.length) / 4)),
+  });
 }
 
 /** Concrete keys the user may have meant: patterns instantiated with the key's own parts. */
@@ -420,7 +395,7 @@ export function validateOptions(group: OptionGroup, options: Readonly<Record<str
 function unknownOptionsError(group: OptionGroup, keys: readonly string[], where: string): StrataError {
   const valid = validOptionNames(group).join(', ');
   const parts = keys.map((k) => {
-    const s = closestMatch(k, suggestionCandidates(group.options, k));
+    const s = closestOption(k, suggestionCandidates(group.options, k));
     return { key: k, suggestion: s };
   });
   let msg: string;

@@ -1,6 +1,7 @@
 import { canCastExplicitly, canCastImplicitly, commonType } from '../core/coercion.js';
 import { Decimal } from '../core/decimal.js';
 import { StrataError, type SourceLocation } from '../core/errors.js';
+import { closestMatch } from '../core/suggest.js';
 import { call, cast, inputRef, literal, type Expr } from '../core/expr.js';
 import { resolveFunction } from '../core/functions/registry.js';
 import type { AggCall, AggFunction, TableDescriptor } from '../core/plan.js';
@@ -953,29 +954,6 @@ function negateLiteral(v: Value): Value | undefined {
 }
 
 function closest(name: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
-}
-
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n]!;
+  return closestMatch(name, candidates, { ignoreCase: true, limit: (w) => Math.max(1, Math.floor(w.length / 3)) }) ?? null;
 }
 

@@ -1,7 +1,7 @@
 import { ChangeBatch } from '../../core/batch.js';
 import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
-import { closestMatch, tableLocation, validateOptions, type ValidatedOptions } from '../../core/options.js';
+import { closestOption, tableLocation, validateOptions, type ValidatedOptions } from '../../core/options.js';
 import type { TableDescriptor } from '../../core/plan.js';
 import { ALL_CHANGES, DELETE, INSERT, INSERT_ONLY, UPDATE_AFTER, UPDATE_BEFORE, type RowKind } from '../../core/row-kind.js';
 import { formatType, MAX_LENGTH, type SqlType } from '../../core/types.js';
@@ -94,7 +94,7 @@ export function compileDatagen(table: TableDescriptor, opts: ValidatedOptions): 
     const name = key.slice('fields.'.length, dot);
     const index = columnIndex(table, name);
     if (index < 0) {
-      const guess = closestMatch(name, fields.map((f) => f.name));
+      const guess = closestOption(name, fields.map((f) => f.name));
       throw opts.invalid(
         key,
         `there is no column \`${name}\``,

@@ -1,3 +1,4 @@
+import { closestMatch } from '../suggest.js';
 import { StrataError } from '../errors.js';
 import type { SqlType } from '../types.js';
 import type { Value } from '../values.js';
@@ -57,35 +58,10 @@ export function listFunctions(): string[] {
   return [...names].sort();
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
 /** The closest registered named function, when it is close enough to be a likely typo. */
 function suggest(name: string): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const n of names) {
-    if (!/^[A-Z]/.test(n)) continue;
-    const d = editDistance(name, n);
-    if (d < bestD) {
-      bestD = d;
-      best = n;
-    }
-  }
-  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
-  return best !== null && bestD <= limit ? best : null;
+  const named = [...names].filter((n) => /^[A-Z]/.test(n));
+  return closestMatch(name, named, { limit: (w) => (w.length <= 4 ? 1 : w.length <= 8 ? 2 : 3) }) ?? null;
 }
 
 /**

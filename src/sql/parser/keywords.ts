@@ -6,6 +6,7 @@
  * makes any word a name.
  */
 
+import { closestMatch } from '../../core/suggest.js';
 import type { Dialect } from '../parser.js';
 
 const RESERVED = new Set([
@@ -102,39 +103,7 @@ export const STATEMENT_STARTS: readonly string[] = [
   'EXECUTE',
 ];
 
-/** Levenshtein distance, bounded: returns `max + 1` as soon as the distance exceeds `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const t = prev;
-    prev = cur;
-    cur = t;
-  }
-  return prev[b.length] ?? max + 1;
-}
-
 /** The closest of `candidates` to `word` (within 2 edits), or null. */
 export function closestWord(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = editDistance(word, c, 2);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
+  return closestMatch(word, candidates, { limit: () => 2 }) ?? null;
 }
