@@ -29,6 +29,12 @@ export interface SourceReader {
   readonly finished: boolean;
   snapshotOffsets(): StateValue;
   restoreOffsets(offsets: StateValue): void;
+  /**
+   * Resolves once every change the external system had committed when this was called has
+   * been returned by `poll` (for flush: read-your-writes). Sources whose data is already
+   * in-process (datagen, values, the embedded log) do not need it.
+   */
+  catchUp?(): Promise<void>;
   close(): Promise<void>;
 }
 

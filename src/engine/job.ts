@@ -90,6 +90,16 @@ export class Job {
     });
   }
 
+  /**
+   * Read-your-writes: resolves once every source has returned what its external system
+   * had committed when this was called, and the job has processed and committed all of it.
+   */
+  async flush(): Promise<void> {
+    if (this.#state !== 'RUNNING') return;
+    for (const s of this.graph.sources) if (s.reader.catchUp !== undefined) await s.reader.catchUp();
+    await this.whenIdle();
+  }
+
   #releaseIdle(): void {
     const ws = this.#idleWaiters;
     this.#idleWaiters = [];

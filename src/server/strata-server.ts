@@ -127,7 +127,7 @@ export class StrataServer {
     registry.register(starrocksConnector(warehouse, local));
     for (const def of kafkaConnectors(topics, { kafkaPorts: [kafkaAddress.port] })) registry.register(def);
     const session = new Session({ registry, log });
-    const backend = new Backend(session, warehouseSql);
+    const backend = new Backend(session, warehouseSql, routineLoad);
     const http = new HttpServer(backend, { host, port: options.httpPort ?? 8030 });
     let httpAddress: { host: string; port: number };
     try {
@@ -161,7 +161,8 @@ export class StrataServer {
 
   /** Returns once every running job has processed everything its sources had buffered. */
   async flush(): Promise<void> {
-    for (const j of this.session.jobs) await j.whenIdle();
+    for (const j of this.session.jobs) await j.flush();
+    await this.#routineLoad.flush();
   }
 
   async stop(): Promise<void> {
@@ -183,6 +184,7 @@ class Backend implements HttpBackend {
   constructor(
     readonly session: Session,
     readonly warehouseSql: WarehouseSql,
+    readonly routineLoad: RoutineLoadManager,
   ) {}
 
   async submitSql(sql: string, file: string | undefined): Promise<unknown> {
@@ -211,7 +213,8 @@ class Backend implements HttpBackend {
 
   async flush(): Promise<unknown> {
     const t0 = performance.now();
-    for (const j of this.session.jobs) await j.whenIdle();
+    for (const j of this.session.jobs) await j.flush();
+    await this.routineLoad.flush();
     return { flushed: this.session.jobs.filter((j) => j.state === 'RUNNING').length, millis: Math.round(performance.now() - t0) };
   }
 

@@ -147,6 +147,14 @@ async function tutorial(mode: 'single-writing' | 'double-writing'): Promise<void
       const got = await tableText(sql);
       return got === want ? true : got;
     });
+  // POST /api/v1/flush is read-your-writes: after it, every layer already shows the inserts.
+  const flush = async (): Promise<void> => {
+    const r = await fetch(`http://127.0.0.1:${strata.httpAddress.port}/api/v1/flush`, { method: 'POST', body: '{}' });
+    assert.equal(r.status, 200, await r.text());
+  };
+  await flush();
+  assert.equal(await tableText('select * from flink_cdc.dws_agg_by_region'), 'beijing\t2\t20\n');
+  assert.equal(await tableText('select customer_name from flink_cdc.customers'), 'emr_test\n');
   await expect('select * from flink_cdc.orders order by order_id', '1\t10\tbeijing\t1\n2\t10\tbeijing\t1\n');
   await expect('select * from flink_cdc.customers', '1\t22\temr_test\n');
   await expect('select * from flink_cdc.dwd_order_customer_valid order by order_id', '1\t10\tbeijing\t1\t22\temr_test\n2\t10\tbeijing\t1\t22\temr_test\n');
@@ -157,6 +165,8 @@ async function tutorial(mode: 'single-writing' | 'double-writing'): Promise<void
   await db.query('UPDATE flink_cdc.customers SET customer_name = "renamed" WHERE customer_id = 1');
   await db.query('UPDATE flink_cdc.orders SET order_region = "shanghai" WHERE order_id = 2');
   await db.query('DELETE FROM flink_cdc.orders WHERE order_id = 1');
+  await flush();
+  assert.equal(await tableText('select * from flink_cdc.dws_agg_by_region order by order_region'), 'shanghai\t1\t10\n');
   await expect('select * from flink_cdc.orders order by order_id', '2\t10\tshanghai\t1\n');
   await expect('select * from flink_cdc.customers', '1\t22\trenamed\n');
   await expect('select * from flink_cdc.dwd_order_customer_valid order by order_id', '2\t10\tshanghai\t1\t22\trenamed\n');

@@ -544,6 +544,36 @@ export class MysqlCdcSource implements SourceReader {
     });
   }
 
+  /**
+   * Waits until `poll` has returned every transaction the server had committed when this
+   * was called: the committed offsets reach the server's binlog end (compared by GTID on
+   * MariaDB, by file and position otherwise). Fails rather than hang when the source
+   * fails, or when the position is not reached within the connect timeout (at least 30 s).
+   */
+  async catchUp(): Promise<void> {
+    if (!this.#opened || this.#closed) return;
+    const conn = await this.#connect();
+    let target: BinlogPosition;
+    try {
+      target = await currentPosition(conn);
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+    const deadline = Date.now() + Math.max(this.#connectTimeoutMs, 30_000);
+    while (!reachedPosition(this.#committed, target)) {
+      if (this.#error !== null) throw this.#error;
+      if (this.#closed || this.#done) return;
+      if (Date.now() > deadline) {
+        const c = this.#committed;
+        throw new StrataError('RUNTIME', `mysql-cdc ${this.#where} did not reach the server's binlog position ${target.file}:${target.pos} within ${Math.round((deadline - Date.now() + Math.max(this.#connectTimeoutMs, 30_000)) / 1000)} s (it is at ${c === null ? 'its start' : `${c.file}:${c.pos}`})`, {
+          hint: 'The source is behind or stalled; see GET /api/v1/jobs for its position and retry the flush.',
+          retryable: true,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   snapshotOffsets(): StateValue {
     const o = this.#committed ?? this.#restored;
     if (o === null) return null;
@@ -589,4 +619,30 @@ export class MysqlCdcSource implements SourceReader {
     await this.#snapshotConn?.close().catch(() => undefined);
     await this.#task;
   }
+}
+
+/** MariaDB GTIDs `domain-server-seq[,…]` as domain → seq. */
+function mariaDbGtids(text: string): Map<string, bigint> | null {
+  const m = new Map<string, bigint>();
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (t === '') continue;
+    const g = /^(\d+)-(\d+)-(\d+)$/.exec(t);
+    if (g === null) return null;
+    m.set(g[1]!, BigInt(g[3]!));
+  }
+  return m;
+}
+
+/** True when the offsets are in the binlog phase at or past `target`. */
+export function reachedPosition(c: { phase: string; file: string; pos: number; gtid: string | null } | null, target: BinlogPosition): boolean {
+  if (c === null || c.phase !== 'binlog') return false;
+  const want = target.gtid === null ? null : mariaDbGtids(target.gtid);
+  const have = c.gtid === null ? null : mariaDbGtids(c.gtid);
+  if (want !== null && have !== null) {
+    for (const [domain, seq] of want) if ((have.get(domain) ?? -1n) < seq) return false;
+    return true;
+  }
+  // Binlog file names share a prefix and a zero-padded counter: they order as strings.
+  return c.file > target.file || (c.file === target.file && c.pos >= target.pos);
 }

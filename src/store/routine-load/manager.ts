@@ -302,6 +302,30 @@ export class RoutineLoadManager implements WarehouseExtension {
   }
 
   /** Jobs as SHOW ALL ROUTINE LOAD lists them (for tests and the HTTP API). */
+  /**
+   * Read-your-writes for flush: resolves once every running job has applied every message
+   * its topic held when this was called (its offsets reach each partition's high
+   * watermark then). A job that pauses or stops meanwhile ends the wait for it; a job
+   * still behind after 30 s is a RUNTIME error naming it.
+   */
+  async flush(): Promise<void> {
+    const targets = this.#jobs
+      .filter((j) => j.state === 'RUNNING' || j.state === 'NEED_SCHEDULE')
+      .map((j) => ({ job: j, ends: [...j.offsets.keys()].map((p) => [p, this.#log.latestOffset(j.def.topic, p)] as const) }));
+    const deadline = Date.now() + 30_000;
+    for (const { job, ends } of targets) {
+      while ((job.state === 'RUNNING' || job.state === 'NEED_SCHEDULE') && ends.some(([p, end]) => (job.offsets.get(p) ?? 0) < end)) {
+        if (Date.now() > deadline) {
+          throw new StrataError('RUNTIME', `routine load ${job.def.database}.${job.def.name} did not catch up with topic '${job.def.topic}' within 30 s`, {
+            hint: 'See SHOW ROUTINE LOAD for its progress, and retry the flush.',
+            retryable: true,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
   jobs(): readonly { id: number; database: string; name: string; table: string; state: RoutineLoadState; offsets: ReadonlyMap<number, number>; errorRows: number; loadedRows: number }[] {
     return this.#jobs.map((j) => ({ id: j.def.id, database: j.def.database, name: j.def.name, table: j.def.table, state: j.state, offsets: new Map(j.offsets), errorRows: j.stats.errorRows, loadedRows: j.stats.loadedRows }));
   }
