@@ -1,5 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { StrataError, toStrataError } from '../core/errors.js';
 import type { StreamPlan } from '../core/plan.js';
+import { encodeCheckpoint, type CheckpointData, type CheckpointStore } from './checkpoint/store.js';
+import { compareTokens, sameToken, tokenAtOrBefore, type CommitToken } from './commit-token.js';
 import { JobGraph, type GraphDeps } from './graph.js';
 
 export type JobState = 'CREATED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
@@ -10,6 +13,37 @@ export interface JobOptions {
   readonly maxBatchRows?: number;
   /** Called after each micro-batch's sinks committed. */
   readonly onCommit?: () => void;
+  /** Checkpoints: where, how often, and where to say what was restored. */
+  readonly checkpointing?: JobCheckpointing;
+}
+
+export interface JobCheckpointing {
+  readonly store: CheckpointStore;
+  /** Milliseconds between periodic checkpoints; 0: only checkpoint 0 and on-demand ones. */
+  readonly intervalMs: number;
+  /** Server log lines (restores, skipped files, failed checkpoints). */
+  readonly log: (line: string) => void;
+}
+
+/** The last checkpoint a job completed. */
+export interface CheckpointInfo {
+  readonly id: number;
+  readonly bytes: number;
+  /** Milliseconds to snapshot and encode the state (the job's pause). */
+  readonly encodeMillis: number;
+  /** Milliseconds to write the file durably (in the background). */
+  readonly writeMillis: number;
+  readonly completedAt: number;
+}
+
+/** A hash of the plan's structure (connector options left out: they may change across restarts). */
+export function planHash(plan: StreamPlan): string {
+  const text = JSON.stringify(plan, (k, v: unknown) => {
+    if (k === 'options') return undefined;
+    if (typeof v === 'bigint') return `${v}n`;
+    return v;
+  });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /**
@@ -19,8 +53,10 @@ export interface JobOptions {
  * their `ready()` promises, so an idle job costs nothing. Bounded jobs finish when every
  * source has finished and everything is committed.
  *
- * Non-guarantees (until checkpoints land): a crash loses operator state; sinks are
- * committed per micro-batch, not atomically across sinks.
+ * With checkpointing (docs/design/20261121_checkpoints.md): every commit carries a commit
+ * token (changes consumed per source since the job first started); checkpoints are taken
+ * right after a commit round; `start` restores the newest valid checkpoint and replays the
+ * sources up to each token the sinks recovered, so each change reaches each sink once.
  */
 export class Job {
   readonly name: string;
@@ -30,19 +66,42 @@ export class Job {
   readonly #abort = new AbortController();
   readonly #maxBatch: number;
   readonly #onCommit: (() => void) | undefined;
+  readonly #cp: JobCheckpointing | undefined;
+  readonly #planHash: string;
   #done: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #idleWaiters: (() => void)[] = [];
+  /** Changes consumed per source (plan order) since the job first started. */
+  #totals: number[];
+  /** The job's lineage (CommitToken.run). */
+  #lineage = '';
+  /** Totals at the last completed checkpoint. */
+  #checkpointTotals: number[] = [];
+  #checkpointId = -1;
+  #lastCheckpointAt = 0;
+  #checkpointInflight: Promise<void> | null = null;
+  #checkpointWaiters: { resolve: (id: number) => void; reject: (e: StrataError) => void }[] = [];
+  #checkpointFailing = false;
+  /** Sink tokens found at start, after the restored checkpoint: the replay stops at each. */
+  #replayTargets: CommitToken[] = [];
   /** Micro-batches committed so far. */
   commits = 0;
   /** Time spent in synchronous steps and in sink commits, in seconds, and how many of each. */
   readonly timing = { stepSeconds: 0, steps: 0, commitSeconds: 0 };
+  /** The newest completed checkpoint, and how many were taken. */
+  lastCheckpoint: CheckpointInfo | null = null;
+  checkpointsTaken = 0;
+  /** What `start` restored from, for the jobs API (null: started fresh). */
+  restoredFrom: { readonly id: number; readonly file: string; readonly replayed: number } | null = null;
 
   constructor(plan: StreamPlan, deps: GraphDeps, options: JobOptions) {
     this.name = options.name;
     this.#maxBatch = options.maxBatchRows ?? 4096;
     this.#onCommit = options.onCommit;
+    this.#cp = options.checkpointing;
     this.graph = new JobGraph(plan, deps);
+    this.#planHash = planHash(plan);
+    this.#totals = this.graph.sources.map(() => 0);
   }
 
   get state(): JobState {
@@ -53,16 +112,36 @@ export class Job {
     return this.#error;
   }
 
+  /** True when the job writes checkpoints (it runs with a data directory). */
+  get checkpoints(): boolean {
+    return this.#cp !== undefined;
+  }
+
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
 
-  /** Opens every source and sink, then runs in the background. Rejects if opening fails. */
+  /** The token the next commit carries (the input consumed so far). */
+  get position(): CommitToken {
+    return { job: this.name, run: this.#lineage, totals: [...this.#totals] };
+  }
+
+  /**
+   * Opens every sink, restores the newest valid checkpoint (if checkpointing), opens every
+   * source, then runs in the background. Rejects if opening or restoring fails.
+   */
   async start(): Promise<void> {
     if (this.#state !== 'CREATED') throw new StrataError('INTERNAL', `job ${this.name} was already started`);
     try {
       for (const s of this.graph.sinks) await s.writer.open();
+      const restored = this.#restore();
       for (const s of this.graph.sources) await s.reader.open();
+      if (this.#cp !== undefined && !restored) {
+        // Checkpoint 0: the sources' starting offsets, so a crash before the first periodic
+        // checkpoint replays from exactly where this run began.
+        await this.#writeCheckpoint(this.#captureCheckpoint(0));
+      }
+      this.#planReplay();
     } catch (e) {
       this.#state = 'FAILED';
       this.#error = toStrataError(e);
@@ -70,7 +149,57 @@ export class Job {
       throw this.#error;
     }
     this.#state = 'RUNNING';
-    this.#done = this.#run();
+    this.#done = this.#loop();
+  }
+
+  /** Restores the newest valid checkpoint into the graph and the sources; false when there is none. */
+  #restore(): boolean {
+    const cp = this.#cp;
+    // A fresh lineage unless a checkpoint continues an old one: sinks never mistake another
+    // run's commits for this one's.
+    this.#lineage = randomBytes(6).toString('hex');
+    if (cp === undefined) return false;
+    const loaded = cp.store.loadLatest();
+    if (loaded === null) return false;
+    for (const s of loaded.skipped) cp.log(`job '${this.name}': skipped checkpoint ${s.file}: ${s.reason}`);
+    const d = loaded.data;
+    if (d.planHash !== this.#planHash || d.totals.length !== this.graph.sources.length) {
+      throw new StrataError('STATE', `job '${this.name}' cannot restore checkpoint ${loaded.file}: it was taken from a different pipeline (the query or the tables changed)`, {
+        domain: 'user',
+        hint: `Run the pipeline under a new name (SET 'pipeline.name' = '...'), or move ${cp.store.dir} away to start this one from scratch.`,
+      });
+    }
+    this.graph.restore(d.state);
+    const sources = this.graph.sources;
+    for (let i = 0; i < sources.length; i++) sources[i]!.reader.restoreOffsets(d.offsets[i] ?? null);
+    this.#lineage = d.run;
+    this.#totals = [...d.totals];
+    this.#checkpointTotals = [...d.totals];
+    this.#checkpointId = d.id;
+    this.#lastCheckpointAt = Date.now();
+    this.restoredFrom = { id: d.id, file: loaded.file, replayed: 0 };
+    return true;
+  }
+
+  /** The sinks' recovered tokens of this run that lie after the restored position, in order. */
+  #planReplay(): void {
+    if (this.restoredFrom === null) return;
+    const here: CommitToken = this.position;
+    const found: CommitToken[] = [];
+    for (const s of this.graph.sinks) {
+      for (const t of s.writer.recoveredTokens?.() ?? []) {
+        if (t.job !== this.name || t.run !== this.#lineage) continue;
+        if (tokenAtOrBefore(t, here)) continue;
+        if (!tokenAtOrBefore(here, t)) {
+          throw new StrataError('STATE', `job '${this.name}': sink ${s.node.table.path.join('.')} committed at [${t.totals.join(', ')}], which does not follow the restored checkpoint at [${here.totals.join(', ')}]`, {
+            hint: 'The sink was written by another run of this job; start the job under a new name.',
+          });
+        }
+        if (!found.some((f) => sameToken(f, t))) found.push(t);
+      }
+    }
+    found.sort(compareTokens);
+    this.#replayTargets = found;
   }
 
   /** Resolves when the job has stopped (finished, failed or canceled). Never rejects. */
@@ -100,6 +229,16 @@ export class Job {
     await this.whenIdle();
   }
 
+  /** Takes a checkpoint now (after the current step); resolves with its id once it is durable. */
+  checkpoint(): Promise<number> {
+    if (this.#cp === undefined) return Promise.reject(new StrataError('STATE', `job '${this.name}' does not checkpoint (the server runs without a data directory)`));
+    if (this.#state !== 'RUNNING') return Promise.reject(new StrataError('STATE', `job '${this.name}' is ${this.#state}, not RUNNING`));
+    return new Promise<number>((resolve, reject) => {
+      this.#checkpointWaiters.push({ resolve, reject });
+      this.#wake?.();
+    });
+  }
+
   #releaseIdle(): void {
     const ws = this.#idleWaiters;
     this.#idleWaiters = [];
@@ -114,10 +253,136 @@ export class Job {
     await this.done();
   }
 
-  async #run(): Promise<void> {
-    const sources = this.graph.sources;
+  /** One commit round: every sink commits what it buffered, with `token`, concurrently. */
+  async #commitRound(token: CommitToken): Promise<void> {
     const sinks = this.graph.sinks;
+    const t0 = performance.now();
+    if (sinks.length === 1) await sinks[0]!.writer.commit(token);
+    else await Promise.all(sinks.map((s) => s.writer.commit(token)));
+    this.timing.commitSeconds += (performance.now() - t0) / 1000;
+    this.commits++;
+    this.#onCommit?.();
+  }
+
+  /** Re-consumes, after a restore, exactly up to each recovered sink token, committing at each. */
+  async #replay(): Promise<void> {
+    const sources = this.graph.sources;
+    let replayed = 0;
+    for (const target of this.#replayTargets) {
+      for (let i = 0; i < sources.length; i++) {
+        const s = sources[i]!;
+        let need = target.totals[i]! - this.#totals[i]!;
+        while (need > 0) {
+          if (this.#abort.signal.aborted) return;
+          const b = s.reader.poll(need);
+          if (b === null || b.length === 0) {
+            if (s.reader.finished) throw this.#diverged(s.node.table.path, need, 'it finished');
+            await new Promise<void>((resolve) => {
+              this.#wake = resolve;
+              s.reader.ready().then(resolve, resolve);
+            });
+            this.#wake = null;
+            continue;
+          }
+          if (b.length > need) throw this.#diverged(s.node.table.path, need, `it returned ${b.length} changes at once`);
+          const t0 = performance.now();
+          this.graph.push(s.node.id, b);
+          this.timing.stepSeconds += (performance.now() - t0) / 1000;
+          this.timing.steps++;
+          this.#totals[i]! += b.length;
+          need -= b.length;
+          replayed += b.length;
+        }
+      }
+      await this.#commitRound(target);
+    }
+    if (this.restoredFrom !== null) {
+      this.restoredFrom = { ...this.restoredFrom, replayed };
+      this.#cp?.log(
+        `job '${this.name}': restored from checkpoint ${this.restoredFrom.id} (${this.restoredFrom.file}); replayed ${replayed} changes to reach the sinks' committed positions; sources continue from [${this.#totals.join(', ')}]`,
+      );
+    }
+    this.#replayTargets = [];
+  }
+
+  #diverged(path: readonly string[], need: number, what: string): StrataError {
+    return new StrataError('STATE', `job '${this.name}' could not replay source ${path.join('.')} to its sinks' committed position: ${need} more changes were expected but ${what}`, {
+      hint: 'The source did not return the same changes again (for example a topic compacted since the checkpoint). Start the job from scratch under a new name, or move its checkpoint directory away.',
+    });
+  }
+
+  #checkpointDue(): boolean {
+    const cp = this.#cp;
+    if (cp === undefined) return false;
+    if (this.#checkpointWaiters.length > 0) return this.#checkpointInflight === null;
+    if (cp.intervalMs <= 0 || this.#checkpointInflight !== null) return false;
+    if (Date.now() - this.#lastCheckpointAt < cp.intervalMs) return false;
+    return this.#totals.some((n, i) => n !== this.#checkpointTotals[i]);
+  }
+
+  /** Captures sources' offsets and operators' state now (between steps) and encodes them. */
+  #captureCheckpoint(id: number): { data: CheckpointData; bytes: Buffer; encodeMillis: number } {
+    const t0 = performance.now();
+    const data: CheckpointData = {
+      id,
+      job: this.name,
+      run: this.#lineage,
+      planHash: this.#planHash,
+      totals: [...this.#totals],
+      offsets: this.graph.sources.map((s) => s.reader.snapshotOffsets()),
+      state: this.graph.snapshot(),
+      createdAt: Date.now(),
+    };
+    const bytes = encodeCheckpoint(data);
+    return { data, bytes, encodeMillis: performance.now() - t0 };
+  }
+
+  async #writeCheckpoint(c: { data: CheckpointData; bytes: Buffer; encodeMillis: number }): Promise<void> {
+    const t0 = performance.now();
+    const written = await this.#cp!.store.write(c.data.id, c.bytes, this.name);
+    this.#checkpointId = c.data.id;
+    this.#checkpointTotals = [...c.data.totals];
+    this.checkpointsTaken++;
+    this.lastCheckpoint = { id: written.id, bytes: written.bytes, encodeMillis: c.encodeMillis, writeMillis: performance.now() - t0, completedAt: Date.now() };
+  }
+
+  /** Starts a checkpoint: captured synchronously here, written in the background. */
+  #startCheckpoint(): void {
+    const cp = this.#cp!;
+    const waiters = this.#checkpointWaiters;
+    this.#checkpointWaiters = [];
+    this.#lastCheckpointAt = Date.now();
+    let c: { data: CheckpointData; bytes: Buffer; encodeMillis: number };
     try {
+      c = this.#captureCheckpoint(this.#checkpointId + 1);
+    } catch (e) {
+      const err = toStrataError(e);
+      for (const w of waiters) w.reject(err);
+      throw err;
+    }
+    this.#checkpointInflight = this.#writeCheckpoint(c).then(
+      () => {
+        if (this.#checkpointFailing) cp.log(`job '${this.name}': checkpoint ${c.data.id} written; checkpoints work again`);
+        this.#checkpointFailing = false;
+        this.#checkpointInflight = null;
+        for (const w of waiters) w.resolve(c.data.id);
+        this.#wake?.();
+      },
+      (e: unknown) => {
+        const err = toStrataError(e);
+        if (!this.#checkpointFailing) cp.log(`job '${this.name}': ${err.message}`);
+        this.#checkpointFailing = true;
+        this.#checkpointInflight = null;
+        for (const w of waiters) w.reject(err);
+        this.#wake?.();
+      },
+    );
+  }
+
+  async #loop(): Promise<void> {
+    const sources = this.graph.sources;
+    try {
+      if (this.#replayTargets.length > 0 || this.restoredFrom !== null) await this.#replay();
       while (!this.#abort.signal.aborted) {
         let worked = false;
         for (let i = 0; i < sources.length; i++) {
@@ -128,15 +393,17 @@ export class Job {
             this.graph.push(s.node.id, b);
             this.timing.stepSeconds += (performance.now() - t0) / 1000;
             this.timing.steps++;
+            this.#totals[i]! += b.length;
             worked = true;
           }
         }
         if (worked) {
-          const t0 = performance.now();
-          for (let i = 0; i < sinks.length; i++) await sinks[i]!.writer.commit();
-          this.timing.commitSeconds += (performance.now() - t0) / 1000;
-          this.commits++;
-          this.#onCommit?.();
+          await this.#commitRound(this.position);
+          if (this.#checkpointDue()) this.#startCheckpoint();
+          continue;
+        }
+        if (this.#checkpointDue()) {
+          this.#startCheckpoint();
           continue;
         }
         if (sources.every((s) => s.reader.finished)) {
@@ -147,14 +414,30 @@ export class Job {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           for (const s of sources) if (!s.reader.finished) s.reader.ready().then(resolve, resolve);
+          this.#checkpointInflight?.then(resolve, resolve);
+          const cp = this.#cp;
+          if (cp !== undefined && cp.intervalMs > 0 && this.#totals.some((n, i) => n !== this.#checkpointTotals[i])) {
+            const t = setTimeout(resolve, Math.max(1, cp.intervalMs - (Date.now() - this.#lastCheckpointAt)));
+            t.unref();
+          }
         });
         this.#wake = null;
+      }
+      // A clean stop or finish leaves a checkpoint at the final position, so a restart replays nothing.
+      if (this.#cp !== undefined) {
+        if (this.#checkpointInflight !== null) await this.#checkpointInflight;
+        if (this.#totals.some((n, i) => n !== this.#checkpointTotals[i]) || this.#checkpointWaiters.length > 0) {
+          this.#startCheckpoint();
+          await this.#checkpointInflight;
+        }
       }
       if (this.#state === 'RUNNING') this.#state = 'CANCELED';
     } catch (e) {
       this.#state = 'FAILED';
       this.#error = toStrataError(e);
     }
+    for (const w of this.#checkpointWaiters) w.reject(this.#error ?? new StrataError('STATE', `job '${this.name}' stopped before the checkpoint`));
+    this.#checkpointWaiters = [];
     await this.#closeAll();
     this.#releaseIdle();
   }

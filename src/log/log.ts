@@ -1,3 +1,4 @@
+import { faultPoint } from '../core/fault.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,12 @@ export interface CreateTopicOptions {
   readonly kafkaConfigs?: Readonly<Record<string, string | null>>;
   /** Internal topics (__consumer_offsets) are flagged in Metadata. */
   readonly internal?: boolean;
+}
+
+/** The `log.after-append` fault point: appended, not yet acknowledged to the producer. */
+function afterAppend(r: AppendResult): AppendResult {
+  faultPoint('log.after-append');
+  return r;
 }
 
 export interface TopicInfo {
@@ -345,7 +352,7 @@ export class Log {
     try {
       const p = this.#partitionForWrite(topic, partition);
       const buf = Buffer.isBuffer(batch) ? batch : buildRecordBatch(batch, { now });
-      return p.append(buf, now);
+      return p.append(buf, now).then(afterAppend);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -363,7 +370,7 @@ export class Log {
         compression: options.compression ?? 'none',
       });
       const p = this.#partitionForWrite(topic, partition);
-      return p.append(buf, now);
+      return p.append(buf, now).then(afterAppend);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -1,4 +1,4 @@
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../core/crc32c.js';
 import { logError } from './errors.js';
 import { readInt64, writeInt64 } from './record-batch.js';
 

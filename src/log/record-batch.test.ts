@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../core/crc32c.js';
 import { batchCrcOk, buildRecordBatch, decodeBatchRecords, decodeRecords, readBatchHeader, splitBatches, type ProducerRecord } from './record-batch.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');

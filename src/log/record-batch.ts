@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { StrataError } from '../core/errors.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../core/crc32c.js';
 import { logError } from './errors.js';
 
 /**

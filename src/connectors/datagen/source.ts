@@ -527,7 +527,12 @@ export class DatagenSource implements SourceReader {
     const rng = this.#rng;
     const { updateRatio, deleteRatio, key } = this.plan;
     let made = 0;
-    for (; made < n; made++) {
+    // Rows, not changes, bound the batch: an update pair may pass `n` by one row, so a
+    // replay that asks for exactly the rows an earlier poll returned stops at the same change.
+    for (; out.length < n; made++) {
+      // The source ends with its last insert: drawing on would make the tail depend on
+      // where polls happen to end (and a replay differ from the original run).
+      if (this.#emitted >= this.plan.totalRows) break;
       const live = this.#liveKeys.length;
       const r = rng.nextDouble();
       if (live > 0 && r < deleteRatio + updateRatio) {

@@ -1,5 +1,6 @@
 import type { ChangeBatch } from '../../core/batch.js';
 import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
+import { formatToken, parseToken, tokenAtOrBefore, type CommitToken } from '../../engine/commit-token.js';
 import type { ConnectorContext, SinkWriter } from '../../engine/connector.js';
 import type { Log } from '../../log/log.js';
 import { partitionForKey } from '../../log/partitioner.js';
@@ -20,6 +21,14 @@ import { UPSERT_TOPIC_CONFIGS, type KafkaLayout } from './common.js';
  * so any Kafka client agrees on where a key lives. Records without a key follow
  * `sink.partitioner`: `fixed` → partition 0, `round-robin` → rotate per record,
  * `default` → one partition per commit, rotated (Kafka's sticky partitioner).
+ *
+ * Exactly once: a commit appends each partition's records as ONE record batch (atomic in
+ * the log: a torn batch is cut at restart), and its last record carries the header
+ * `strata.commit` with the job's commit token. At open the sink reads each partition's
+ * last record to learn the token it holds, and during recovery drops a partition's part of
+ * a commit at or before it. Topics the sink creates allow batches up to 64 MiB; a commit
+ * larger than the topic's `max.message.bytes` is split into several batches, and only then
+ * is a partition's part of a commit not atomic.
  */
 
 export interface KafkaSinkConfig {
@@ -29,8 +38,10 @@ export interface KafkaSinkConfig {
 }
 
 /** Records per produced batch at most, and bytes (stays under max.message.bytes' 1 MiB default). */
-const MAX_BATCH_RECORDS = 2000;
-const MAX_BATCH_BYTES = 512 * 1024;
+/** `max.message.bytes` of topics the sink creates: room for one commit per batch. */
+const SINK_TOPIC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Header of the last record of each partition's part of a commit. */
+export const COMMIT_HEADER = 'strata.commit';
 
 export class KafkaSink implements SinkWriter {
   readonly #log: Log;
@@ -39,18 +50,37 @@ export class KafkaSink implements SinkWriter {
   #pending: ProducerRecord[][] = [];
   #partitions = 1;
   #rr = 0;
+  #maxBatchBytes = 1024 * 1024;
+  readonly #ctx: ConnectorContext;
+  /** Per partition: this job's token on the partition's last record at open. */
+  #recovered: (CommitToken | undefined)[] = [];
   /** Messages produced so far (for tests and logs). */
   produced = 0;
 
-  constructor(log: Log, layout: KafkaLayout, config: KafkaSinkConfig, _ctx: ConnectorContext) {
+  constructor(log: Log, layout: KafkaLayout, config: KafkaSinkConfig, ctx: ConnectorContext) {
     this.#log = log;
     this.#layout = layout;
     this.#config = config;
+    this.#ctx = ctx;
   }
 
   open(): Promise<void> {
     this.#refreshPartitions();
+    const topic = this.#config.topic;
+    for (let p = 0; p < this.#partitions; p++) {
+      const end = this.#log.latestOffset(topic, p);
+      if (end <= this.#log.earliestOffset(topic, p)) continue;
+      const last = this.#log.consume(topic, p, end - 1, 1).records.at(-1);
+      const h = last?.headers.find((x) => x.key === COMMIT_HEADER);
+      if (h === undefined || h.value === null) continue;
+      const t = parseToken(Buffer.from(h.value).toString('utf8'));
+      if (t !== null && t.job === this.#ctx.jobName) this.#recovered[p] = t;
+    }
     return Promise.resolve();
+  }
+
+  recoveredTokens(): readonly CommitToken[] {
+    return this.#recovered.filter((t): t is CommitToken => t !== undefined);
   }
 
   write(batch: ChangeBatch): void {
@@ -80,14 +110,19 @@ export class KafkaSink implements SinkWriter {
     }
   }
 
-  async commit(): Promise<void> {
+  async commit(token?: CommitToken): Promise<void> {
     const pending = this.#pending;
     this.#pending = [];
     if (this.#config.partitioner === 'default') this.#rr++;
     const produces: Promise<void>[] = [];
+    const header = token !== undefined ? [{ key: COMMIT_HEADER, value: Buffer.from(formatToken(token), 'utf8') }] : null;
     for (let p = 0; p < pending.length; p++) {
       const records = pending[p];
-      if (records !== undefined && records.length > 0) produces.push(this.#producePartition(p, records));
+      if (records === undefined || records.length === 0) continue;
+      const rec = this.#recovered[p];
+      if (token !== undefined && rec !== undefined && tokenAtOrBefore(token, rec)) continue; // already in the partition
+      if (header !== null) records[records.length - 1] = { ...records[records.length - 1]!, headers: header };
+      produces.push(this.#producePartition(p, records));
     }
     await Promise.all(produces);
   }
@@ -103,7 +138,7 @@ export class KafkaSink implements SinkWriter {
     while (from < records.length) {
       let to = from;
       let bytes = 0;
-      while (to < records.length && to - from < MAX_BATCH_RECORDS && (to === from || bytes < MAX_BATCH_BYTES)) {
+      while (to < records.length && (to === from || bytes < this.#maxBatchBytes)) {
         const r = records[to]!;
         bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 32;
         to++;
@@ -115,7 +150,12 @@ export class KafkaSink implements SinkWriter {
   }
 
   #refreshPartitions(): void {
-    const info = this.#log.topic(this.#config.topic) ?? this.#log.ensureTopic(this.#config.topic, this.#config.upsert ? { kafkaConfigs: UPSERT_TOPIC_CONFIGS } : {});
+    const max = { 'max.message.bytes': String(SINK_TOPIC_MAX_MESSAGE_BYTES) };
+    const info =
+      this.#log.topic(this.#config.topic) ??
+      this.#log.ensureTopic(this.#config.topic, { kafkaConfigs: this.#config.upsert ? { ...UPSERT_TOPIC_CONFIGS, ...max } : max });
     this.#partitions = info.partitions;
+    // Leave room for the batch header and the per-record overhead the estimate misses.
+    this.#maxBatchBytes = Math.max(64 * 1024, Math.floor(info.config.maxMessageBytes * 0.75));
   }
 }

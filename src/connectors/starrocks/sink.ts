@@ -4,9 +4,11 @@ import { tableLocation, validateOptions } from '../../core/options.js';
 import type { TableDescriptor } from '../../core/plan.js';
 import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
 import type { Row, Value } from '../../core/values.js';
+import { faultPoint } from '../../core/fault.js';
+import { formatToken, parseToken, tokenAtOrBefore, type CommitToken } from '../../engine/commit-token.js';
 import type { ConnectorContext, SinkWriter } from '../../engine/connector.js';
 import { compileCast } from '../../engine/expr/cast.js';
-import type { Warehouse } from '../../store/api.js';
+import type { TableChanges, Warehouse } from '../../store/api.js';
 import type { ConnectorDefinition } from '../registry.js';
 import { STARROCKS_SPEC } from '../registry.js';
 
@@ -14,6 +16,11 @@ import { STARROCKS_SPEC } from '../registry.js';
  * The `starrocks` sink (double-writing). When its `jdbc-url` or `load-url` names this
  * Strata process, rows go straight into the warehouse table, in-process: each engine
  * micro-batch is one warehouse transaction that also records the job's position.
+ *
+ * All local `starrocks` sinks of one job form a commit group: a commit round applies every
+ * member's changes in ONE warehouse transaction, with the job's commit token as each
+ * table's position (so the layers a job writes always reflect one source position, and a
+ * recovery knows exactly what each table has).
  * Columns are matched by name (as the StarRocks connector does) and converted to the
  * warehouse column's type; warehouse columns the Flink table lacks are written NULL.
  *
@@ -50,6 +57,54 @@ export function isLocalTarget(jdbcUrl: string, loadUrls: readonly string[], loca
   return mysqlOk && httpOk;
 }
 
+/**
+ * The local starrocks sinks of one job. The job commits its sinks concurrently; the group
+ * waits until every member has handed in its changes for the round, then applies them in
+ * one transaction.
+ */
+class CommitGroup {
+  readonly #warehouse: Warehouse;
+  readonly #writer: string;
+  readonly members = new Set<LocalStarRocksSink>();
+  #round: { changes: TableChanges[]; joined: number; token: CommitToken | undefined; done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(warehouse: Warehouse, writer: string) {
+    this.#warehouse = warehouse;
+    this.#writer = writer;
+  }
+
+  /** A member's part of the current round (`changes` null: the table already has it, from before a restart). */
+  join(changes: TableChanges | null, token: CommitToken | undefined): Promise<void> {
+    if (this.#round === null) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#round = { changes: [], joined: 0, token, done, resolve, reject };
+    }
+    const r = this.#round;
+    if (changes !== null) r.changes.push(changes);
+    r.joined++;
+    if (r.joined >= this.members.size) {
+      this.#round = null;
+      this.#apply(r.changes, r.token).then(r.resolve, r.reject);
+    }
+    return r.done;
+  }
+
+  async #apply(changes: readonly TableChanges[], token: CommitToken | undefined): Promise<void> {
+    // Nothing to write: the tables' positions stay where they are, all equal.
+    if (!changes.some((c) => c.batch.length > 0)) return;
+    const position = token !== undefined ? formatToken(token) : `micro-batch ${Date.now()}`;
+    await this.#warehouse.apply(changes, { writer: this.#writer, position });
+    faultPoint('sink.after-warehouse-commit');
+  }
+}
+
+const GROUPS = new WeakMap<ConnectorContext, CommitGroup>();
+
 class LocalStarRocksSink implements SinkWriter {
   readonly #warehouse: Warehouse;
   readonly #table: TableDescriptor;
@@ -59,7 +114,9 @@ class LocalStarRocksSink implements SinkWriter {
   #pending = new ChangeBatch();
   /** For each warehouse column: a function of the Flink row giving its value. */
   #project: ((row: Row) => Value)[] = [];
-  #commits = 0;
+  #group: CommitGroup | null = null;
+  /** This job's token found in the table's position at open. */
+  #recovered: CommitToken | null = null;
 
   constructor(warehouse: Warehouse, table: TableDescriptor, database: string, target: string, ctx: ConnectorContext) {
     this.#warehouse = warehouse;
@@ -91,6 +148,20 @@ class LocalStarRocksSink implements SinkWriter {
       const from = fields[i]!.type;
       return compileCast((r) => r[i] ?? null, from, c.type, false, { timeZone: 'UTC' });
     });
+    const pos = this.#warehouse.position(this.#database, this.#target);
+    const t = pos !== null && pos.writer === this.#ctx.jobName ? parseToken(pos.position) : null;
+    this.#recovered = t !== null && t.job === this.#ctx.jobName ? t : null;
+    let g = GROUPS.get(this.#ctx);
+    if (g === undefined) {
+      g = new CommitGroup(this.#warehouse, this.#ctx.jobName);
+      GROUPS.set(this.#ctx, g);
+    }
+    g.members.add(this);
+    this.#group = g;
+  }
+
+  recoveredTokens(): readonly CommitToken[] {
+    return this.#recovered === null ? [] : [this.#recovered];
   }
 
   write(batch: ChangeBatch): void {
@@ -106,18 +177,23 @@ class LocalStarRocksSink implements SinkWriter {
     }
   }
 
-  async commit(): Promise<void> {
-    if (this.#pending.length === 0) return;
+  commit(token?: CommitToken): Promise<void> {
     const batch = this.#pending;
     this.#pending = new ChangeBatch();
-    this.#commits++;
-    await this.#warehouse.apply([{ database: this.#database, table: this.#target, batch }], {
-      writer: this.#ctx.jobName,
-      position: `micro-batch ${this.#commits}`,
-    });
+    // During recovery the job re-commits at the token this table already has: drop it.
+    const already = token !== undefined && this.#recovered !== null && tokenAtOrBefore(token, this.#recovered);
+    // An empty part still joins, so every table of the group records the round's position.
+    const changes = already ? null : { database: this.#database, table: this.#target, batch };
+    if (this.#group === null) {
+      return Promise.reject(new StrataError('INTERNAL', `starrocks sink ${tableLocation(this.#table.path)} committed before it was opened`));
+    }
+    return this.#group.join(changes, token);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#group?.members.delete(this);
+    this.#group = null;
+  }
 }
 
 /** The `starrocks` connector bound to this process's warehouse. */

@@ -18,6 +18,7 @@
  *   what came before, skips the bad message and PAUSES, naming the count and the offset.
  */
 
+import { faultPoint } from '../../core/fault.js';
 import { hostname, networkInterfaces } from 'node:os';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -758,6 +759,7 @@ export class RoutineLoadManager implements WarehouseExtension {
     for (const [p, o] of [...next].sort((a, b) => a[0] - b[0])) offsets[String(p)] = o;
     const position = JSON.stringify({ job: d.id, name: `${d.database}.${d.name}`, topic: d.topic, offsets });
     await this.#warehouse.apply([{ database: def.database, table: def.name, batch }], { writer: this.#writer(job), position });
+    faultPoint('routine-load.after-commit');
     job.offsets = next;
     const s = job.stats;
     s.receivedBytes += stats.bytes;

@@ -82,6 +82,11 @@ const TABLES: Readonly<Record<string, { name: string; type: SqlType }[]>> = {
   SESSION_VARIABLES: cols('VARIABLE_NAME VARIABLE_VALUE'),
   GLOBAL_VARIABLES: cols('VARIABLE_NAME VARIABLE_VALUE'),
   PROCESSLIST: cols('ID:I USER HOST DB COMMAND TIME:I STATE INFO'),
+  /**
+   * Strata's own: the source position each warehouse table reflects, written in the same
+   * transaction as its rows (a pipeline's commit token, or a Routine Load job's offsets).
+   */
+  STRATA_POSITION: cols('TABLE_SCHEMA TABLE_NAME WRITER POSITION COMMITTED_AT:T'),
 };
 
 /** information_schema's tables, upper case, sorted. */
@@ -248,6 +253,12 @@ export function informationSchemaTable(name: string, ctx: InfoContext): InfoTabl
       break;
     case 'PROCESSLIST':
       for (const p of ctx.processes()) rows.push([BigInt(p.id), p.user, '%', p.database, 'Sleep', BigInt(p.seconds), '', null]);
+      break;
+    case 'STRATA_POSITION':
+      for (const def of allTables(w)) {
+        const pos = w.position(def.database, def.name);
+        if (pos !== null) rows.push([def.database, def.name, pos.writer, pos.position, ms(pos.committedAt)]);
+      }
       break;
     default:
       // VIEWS, REFERENTIAL_CONSTRAINTS, ROUTINES, TRIGGERS, PARTITIONS, EVENTS: empty.
