@@ -15,6 +15,11 @@ import type { LogicalSink } from '../sql/logical.js';
 import { parseStatements } from '../sql/parser.js';
 import { Planner } from '../sql/planner.js';
 import { resolveTypeName } from '../sql/type-names.js';
+import type { SyncStatements } from './sync/statements.js';
+import { join } from 'node:path';
+import { parseDuration } from '../core/options.js';
+import { CheckpointStore } from '../engine/checkpoint/store.js';
+import { Journal } from './journal.js';
 
 /**
  * A SQL session, like Flink's SQL client: a catalog, session settings (`SET`), and the
@@ -36,6 +41,14 @@ export interface SessionOptions {
   readonly querySink?: (fields: readonly Field[], ctx: ConnectorContext) => SinkWriter;
   /** Server log (secrets never included). */
   readonly log?: (line: string) => void;
+  /** Runs CREATE TABLE ... AS TABLE and CREATE DATABASE ... AS DATABASE (database sync); without it they are rejected. */
+  readonly sync?: SyncStatements;
+  /**
+   * The data directory: when set, jobs checkpoint under `<dataDir>/jobs/<job>/` and the
+   * statements that shape them are journaled in `<dataDir>/session.journal`, so `restore()`
+   * after a restart brings them back (see docs/design/20261121_checkpoints.md).
+   */
+  readonly dataDir?: string;
 }
 
 /** Flink's defaults for the settings Strata reads. */
@@ -54,12 +67,47 @@ export class Session {
   readonly #registry: ConnectorRegistry;
   readonly #querySink: SessionOptions['querySink'];
   readonly #log: (line: string) => void;
+  readonly #sync: SyncStatements | undefined;
+  readonly #dataDir: string | undefined;
+  readonly #journal: Journal | null;
+  /** Set while replaying the journal: the name the next job must get. */
+  #replayJobName: string | null = null;
   #jobSeq = 0;
 
   constructor(options: SessionOptions) {
     this.#registry = options.registry;
     this.#querySink = options.querySink;
+    this.#sync = options.sync;
     this.#log = options.log ?? (() => {});
+    this.#dataDir = options.dataDir;
+    this.#journal = options.dataDir !== undefined ? new Journal(join(options.dataDir, 'session.journal')) : null;
+  }
+
+  /**
+   * Replays the journal of the data directory: the catalog, the settings and the jobs come
+   * back, and each job restores its newest checkpoint. A statement that fails now (a source
+   * that is down) is logged and skipped; the others go on.
+   */
+  async restore(): Promise<number> {
+    if (this.#journal === null) return 0;
+    const records = this.#journal.read(this.#log);
+    let jobs = 0;
+    for (const r of records) {
+      this.#replayJobName = r.job;
+      try {
+        const statements = parseStatements(r.text, { dialect: 'flink', file: 'session.journal' });
+        for (const s of statements) {
+          const res = await this.executeStatement(s.statement);
+          if (res.kind === 'job') jobs++;
+        }
+      } catch (e) {
+        this.#log(`restore: statement from the session journal failed: ${e instanceof StrataError ? e.message : String(e)} (statement: ${r.text.slice(0, 120).replace(/\s+/g, ' ')})`);
+      } finally {
+        this.#replayJobName = null;
+      }
+    }
+    if (records.length > 0) this.#log(`restored ${records.length} statements from the session journal, ${jobs} jobs running`);
+    return jobs;
   }
 
   /** Parses and runs a script; `file` names it in error locations. */
@@ -68,7 +116,9 @@ export class Session {
     const results: StatementResult[] = [];
     for (const s of statements) {
       try {
-        results.push(await this.executeStatement(s.statement, file));
+        const r = await this.executeStatement(s.statement, file);
+        results.push(r);
+        this.#journalStatement(s.statement, s.text, r);
       } catch (e) {
         if (e instanceof StrataError && e.location === undefined) {
           // Errors without a position (catalog, connectors) point at the statement.
@@ -136,22 +186,68 @@ export class Session {
           });
         }
         const { plan, fields } = this.#plan(st, file);
-        const job = this.#newJob(plan);
+        const job = this.#newJob(plan, false);
         await job.start();
         this.jobs.push(job);
         return { kind: 'query', job, plan, fields: fields! };
       }
       case 'explain':
         return { kind: 'explain', text: explainPlan(this.#plan(st.statement, file).plan) };
+      case 'create-database':
+        if (st.asDatabase !== null && this.#sync !== undefined) {
+          return { kind: 'ok', message: (await this.#sync.executeCreateDatabaseAs(st, this.catalog, file)).message };
+        }
+        return this.#executeSync(st, file);
+      case 'create-table':
+        if (st.asTable !== null && this.#sync !== undefined) {
+          return { kind: 'ok', message: (await this.#sync.executeCreateTableAs(st, this.catalog, file)).message };
+        }
+        return this.#executeSync(st, file);
       default:
         return this.#executeSync(st, file);
     }
   }
 
-  #newJob(plan: StreamPlan): Job {
-    const name = this.config.get('pipeline.name') ?? `job-${++this.#jobSeq}`;
+  /** Journals a statement that shapes pipelines, once it succeeded. */
+  #journalStatement(st: A.Statement, text: string, r: StatementResult): void {
+    if (this.#journal === null) return;
+    switch (st.kind) {
+      case 'query':
+      case 'explain':
+      case 'show':
+      case 'describe':
+        return;
+      default:
+        this.#journal.append({ text, job: r.kind === 'job' ? r.job.name : null });
+    }
+  }
+
+  /** A job for `plan`; `durable` jobs (INSERTs) checkpoint when the session has a data directory. */
+  #newJob(plan: StreamPlan, durable = true): Job {
+    let name: string;
+    if (this.#replayJobName !== null) {
+      name = this.#replayJobName;
+      const m = /^job-(\d+)$/.exec(name);
+      if (m !== null) this.#jobSeq = Math.max(this.#jobSeq, Number(m[1]));
+    } else {
+      name = this.config.get('pipeline.name') ?? `job-${++this.#jobSeq}`;
+      while (this.config.get('pipeline.name') === undefined && this.jobs.some((j) => j.name === name)) name = `job-${++this.#jobSeq}`;
+    }
+    if (this.jobs.some((j) => j.name === name && (j.state === 'RUNNING' || j.state === 'CREATED'))) {
+      throw new StrataError('SQL_VALIDATION', `a job named '${name}' is already running`, {
+        hint: "Give this pipeline another name with SET 'pipeline.name' = '...'.",
+      });
+    }
     const abort = new AbortController();
-    const ctx: ConnectorContext = { jobName: name, signal: abort.signal, log: this.#log };
+    const jobDir = this.#dataDir !== undefined && durable ? join(this.#dataDir, 'jobs', encodeURIComponent(name)) : undefined;
+    const ctx: ConnectorContext = { jobName: name, signal: abort.signal, log: this.#log, ...(jobDir !== undefined ? { stateDir: join(jobDir, 'state') } : {}) };
+    const intervalText = this.config.get('execution.checkpointing.interval') ?? '10s';
+    const intervalMs = parseDuration(intervalText);
+    if (intervalMs === null) {
+      throw new StrataError('SQL_VALIDATION', `'execution.checkpointing.interval' = '${intervalText}' is not a duration`, {
+        hint: "Write it like '10s', '500ms' or '1min' ('0' turns periodic checkpoints off).",
+      });
+    }
     const zone = this.config.get('table.local-time-zone') ?? 'UTC';
     return new Job(
       plan,
@@ -163,7 +259,10 @@ export class Session {
         },
         evalContext: { timeZone: zone },
       },
-      { name },
+      {
+        name,
+        ...(jobDir !== undefined ? { checkpointing: { store: new CheckpointStore(join(jobDir, 'checkpoints')), intervalMs, log: this.#log } } : {}),
+      },
     );
   }
 
@@ -222,8 +321,8 @@ export class Session {
       case 'create-catalog': {
         const options = Object.fromEntries(st.options.map((p) => [p.key, p.value]));
         const type = options['type'];
-        if (type !== undefined && type !== 'generic_in_memory') {
-          throw new StrataError('SQL_UNSUPPORTED', `catalog type '${type}' is not supported; use 'generic_in_memory' or omit 'type'`, {
+        if (type !== undefined && type !== 'generic_in_memory' && type !== 'mysql' && type !== 'mysql-cdc') {
+          throw new StrataError('SQL_UNSUPPORTED', `catalog type '${type}' is not supported; use 'generic_in_memory', 'mysql' (a MySQL source for CREATE TABLE/DATABASE AS) or omit 'type'`, {
             location: this.#loc(st.pos, file),
           });
         }

@@ -7,6 +7,7 @@ import { kafkaConnectors } from '../connectors/kafka/connector.js';
 import { RoutineLoadManager } from '../store/routine-load/manager.js';
 import { toJsonValue } from '../formats/json-value.js';
 import { Session, type StatementResult } from '../runtime/session.js';
+import { SyncManager } from '../runtime/sync/statements.js';
 import type { StatementOutcome, Warehouse } from '../store/api.js';
 import { DuckDbWarehouse } from '../store/duckdb/warehouse.js';
 import { WarehouseSql } from '../store/starrocks/front.js';
@@ -39,6 +40,8 @@ export class StrataServer {
   readonly warehouse: Warehouse;
   readonly warehouseSql: WarehouseSql;
   readonly session: Session;
+  /** CTAS / CDAS database syncs (src/runtime/sync). */
+  readonly sync: SyncManager;
   readonly mysqlAddress: { host: string; port: number };
   readonly httpAddress: { host: string; port: number };
   readonly kafkaAddress: { host: string; port: number };
@@ -55,6 +58,7 @@ export class StrataServer {
     warehouse: Warehouse;
     warehouseSql: WarehouseSql;
     session: Session;
+    sync: SyncManager;
     mysql: MySqlServer;
     http: HttpServer;
     mysqlAddress: { host: string; port: number };
@@ -72,6 +76,7 @@ export class StrataServer {
     this.warehouse = parts.warehouse;
     this.warehouseSql = parts.warehouseSql;
     this.session = parts.session;
+    this.sync = parts.sync;
     this.#mysql = parts.mysql;
     this.#http = parts.http;
     this.mysqlAddress = parts.mysqlAddress;
@@ -126,7 +131,13 @@ export class StrataServer {
     const local = { mysqlPorts: [mysqlAddress.port] as number[], httpPorts: [] as number[] };
     registry.register(starrocksConnector(warehouse, local));
     for (const def of kafkaConnectors(topics, { kafkaPorts: [kafkaAddress.port] })) registry.register(def);
-    const session = new Session({ registry, log });
+    const sync = new SyncManager({
+      warehouse,
+      log,
+      dataDir: options.dataDir,
+      localPorts: () => ({ mysql: local.mysqlPorts, http: local.httpPorts }),
+    });
+    const session = new Session({ registry, log, dataDir: options.dataDir, sync });
     const backend = new Backend(session, warehouseSql, routineLoad);
     const http = new HttpServer(backend, { host, port: options.httpPort ?? 8030 });
     let httpAddress: { host: string; port: number };
@@ -141,11 +152,13 @@ export class StrataServer {
       throw e;
     }
     local.httpPorts.push(httpAddress.port);
+    // Jobs of the previous run come back from the session journal and their checkpoints.
+    await session.restore();
     log(`warehouse: ${options.dataDir}`);
     log(`MySQL protocol on ${mysqlAddress.host}:${mysqlAddress.port} (mysql -h${mysqlAddress.host} -P${mysqlAddress.port} -uroot)`);
     log(`HTTP API on http://${httpAddress.host}:${httpAddress.port}/api/v1`);
     log(`Kafka protocol on ${kafkaAddress.host}:${kafkaAddress.port} (bootstrap server for kcat and Kafka clients)`);
-    return new StrataServer({ warehouse, warehouseSql, session, mysql, http, mysqlAddress, httpAddress, kafkaAddress, topics, kafka, routineLoad, log });
+    return new StrataServer({ warehouse, warehouseSql, session, sync, mysql, http, mysqlAddress, httpAddress, kafkaAddress, topics, kafka, routineLoad, log });
   }
 
   /** Submits Flink SQL (like `strata sql -f`). */
@@ -169,6 +182,7 @@ export class StrataServer {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const j of this.session.jobs) await j.cancel();
+    await this.sync.stop();
     await this.#http.close();
     await this.#routineLoad.stop();
     await this.#kafka.close();
@@ -216,6 +230,15 @@ class Backend implements HttpBackend {
     for (const j of this.session.jobs) await j.flush();
     await this.routineLoad.flush();
     return { flushed: this.session.jobs.filter((j) => j.state === 'RUNNING').length, millis: Math.round(performance.now() - t0) };
+  }
+
+  async checkpoint(): Promise<unknown> {
+    const out: { job: string; id: number }[] = [];
+    for (const j of this.session.jobs) {
+      if (j.state !== 'RUNNING' || !j.checkpoints) continue;
+      out.push({ job: j.name, id: await j.checkpoint() });
+    }
+    return { checkpoints: out };
   }
 
   metrics(): string {
@@ -275,10 +298,16 @@ function jobJson(j: Job): unknown {
     state: j.state,
     error: j.error === null ? null : { message: j.error.message, errorCode: j.error.code },
     commits: j.commits,
+    checkpoint:
+      j.lastCheckpoint === null
+        ? null
+        : { id: j.lastCheckpoint.id, bytes: j.lastCheckpoint.bytes, encodeMillis: Math.round(j.lastCheckpoint.encodeMillis * 10) / 10, writeMillis: Math.round(j.lastCheckpoint.writeMillis * 10) / 10, completedAt: new Date(j.lastCheckpoint.completedAt).toISOString() },
+    restoredFrom: j.restoredFrom,
     sources: j.graph.sources.map((s) => ({
       table: s.node.table.path.join('.'),
       connector: s.node.table.options['connector'] ?? null,
       position: positionText(s.reader.snapshotOffsets()),
+      progress: s.reader.progress?.() ?? null,
       lag: null,
     })),
     sinks: j.graph.sinks.map((s) => ({ table: s.node.table.path.join('.'), connector: s.node.table.options['connector'] ?? null })),

@@ -70,6 +70,11 @@ export class Catalog {
     return this.#catalogs.has(k(name));
   }
 
+  /** The WITH options a catalog was created with (CTAS/CDAS read a MySQL source's connection here). */
+  catalogOptions(name: string): Readonly<Record<string, string>> | undefined {
+    return this.#catalogs.get(k(name))?.options;
+  }
+
   #catalog(name: string): CatalogEntry {
     const c = this.#catalogs.get(k(name));
     if (c === undefined) {

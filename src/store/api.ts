@@ -95,6 +95,24 @@ export interface Warehouse {
   truncateTable(database: string, table: string): Promise<void>;
   addColumn(database: string, table: string, column: WarehouseColumn, position: { readonly after: string | null; readonly first: boolean }): Promise<void>;
   dropColumn(database: string, table: string, column: string): Promise<void>;
+  // Schema-evolution DDL (database sync). Optional so that test doubles need not implement
+  // them; the embedded warehouse (DuckDbWarehouse) implements all four.
+  /** Renames a column (key, distribution and position records follow). */
+  renameColumn?(database: string, table: string, from: string, to: string): Promise<void>;
+  /**
+   * Changes a column's type and nullability (and typeText): existing values are cast to
+   * the new type in one transaction; a value that does not fit fails the whole change
+   * (SQL_VALIDATION naming the column) and leaves the table as it was.
+   */
+  modifyColumn?(database: string, table: string, column: WarehouseColumn): Promise<void>;
+  /**
+   * Changes the key: `keyColumns` non-empty makes a PRIMARY KEY table on them (they become
+   * NOT NULL and move to the front, StarRocks' rule); empty makes a DUPLICATE KEY table on
+   * the first column. Fails with SQL_VALIDATION when existing rows repeat a new key.
+   */
+  setPrimaryKey?(database: string, table: string, keyColumns: readonly string[]): Promise<void>;
+  /** Renames a table within its database; its rows and position record move with it. */
+  renameTable?(database: string, table: string, newName: string): Promise<void>;
   getTable(database: string, table: string): WarehouseTableDef | undefined;
   listTables(database: string): readonly string[];
 

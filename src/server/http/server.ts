@@ -9,6 +9,8 @@ import { StrataError, toStrataError } from '../../core/errors.js';
  *   GET  /api/v1/jobs                                      each job, its state, source positions and lag
  *   POST /api/v1/flush                                     returns once every job applied every
  *                                                          source change committed before the call
+ *   POST /api/v1/checkpoint                                checkpoints every running job now
+ *                                                          → {checkpoints: [{job, id}]}
  *   GET  /metrics                                          Prometheus text
  *
  * Errors are `{ "message", "errorCode", "details" }` with 400 for user errors (SQL, usage,
@@ -20,6 +22,7 @@ export interface HttpBackend {
   query(sql: string): Promise<unknown>;
   jobs(): unknown;
   flush(): Promise<unknown>;
+  checkpoint(): Promise<unknown>;
   metrics(): string;
 }
 
@@ -91,6 +94,8 @@ export class HttpServer {
         return sendJson(res, 200, this.#backend.jobs());
       case 'POST /api/v1/flush':
         return sendJson(res, 200, await this.#backend.flush());
+      case 'POST /api/v1/checkpoint':
+        return sendJson(res, 200, await this.#backend.checkpoint());
       case 'GET /metrics': {
         const text = this.#backend.metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -101,7 +106,7 @@ export class HttpServer {
       case 'GET /api/v1':
         return sendJson(res, 200, {
           name: 'strata',
-          routes: ['POST /api/v1/sql', 'POST /api/v1/query', 'GET /api/v1/jobs', 'POST /api/v1/flush', 'GET /metrics'],
+          routes: ['POST /api/v1/sql', 'POST /api/v1/query', 'GET /api/v1/jobs', 'POST /api/v1/flush', 'POST /api/v1/checkpoint', 'GET /metrics'],
         });
       default:
         return sendJson(res, 404, {

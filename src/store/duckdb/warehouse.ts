@@ -28,6 +28,7 @@ import {
 } from './metadata.js';
 import { SerialQueue } from './serial-queue.js';
 import { qualifiedName, quoteIdent } from './sql-text.js';
+import { withNullability } from '../../core/types.js';
 import {
   columnDdl,
   createTableSql,
@@ -429,6 +430,144 @@ export class DuckDbWarehouse implements Warehouse {
       entry.def = next;
       await this.#disposeApplier(entry);
     });
+  }
+
+  renameColumn(database: string, table: string, from: string, to: string): Promise<void> {
+    return this.#writes.run(async () => {
+      this.#checkOpen();
+      const entry = this.#requireTable(database, table);
+      const def = entry.def;
+      const where = `table ${def.database}.${def.name}`;
+      const col = def.columns.find((c) => c.name.toLowerCase() === from.toLowerCase());
+      if (col === undefined) throw new StrataError('CATALOG_OBJECT_NOT_FOUND', `column ${from} does not exist in ${where}`);
+      if (col.name === to) return;
+      if (col.name.toLowerCase() !== to.toLowerCase() && def.columns.some((c) => c.name.toLowerCase() === to.toLowerCase())) {
+        throw new StrataError('CATALOG_OBJECT_EXISTS', `column ${to} already exists in ${where}`, { hint: 'Use another name.' });
+      }
+      validateColumn({ ...col, name: to }, where, def.keyModel, def.keyColumns.some((k) => k.toLowerCase() === col.name.toLowerCase()));
+      const rename = (n: string): string => (n.toLowerCase() === col.name.toLowerCase() ? to : n);
+      const next: WarehouseTableDef = {
+        ...def,
+        columns: def.columns.map((c) => (c === col ? { ...c, name: to } : c)),
+        keyColumns: def.keyColumns.map(rename),
+        distribution: def.distribution === null ? null : { ...def.distribution, columns: def.distribution.columns.map(rename) },
+      };
+      await this.#disposeApplier(entry);
+      await this.#transaction(`rename column ${col.name} of ${where} to ${to}`, async (c) => {
+        await c.run(`ALTER TABLE ${qualifiedName(def.database, def.name)} RENAME COLUMN ${quoteIdent(col.name)} TO ${quoteIdent(to)}`);
+        await writeTableDef(c, next);
+      });
+      entry.def = next;
+    });
+  }
+
+  modifyColumn(database: string, table: string, column: WarehouseColumn): Promise<void> {
+    return this.#writes.run(async () => {
+      this.#checkOpen();
+      const entry = this.#requireTable(database, table);
+      const def = entry.def;
+      const where = `table ${def.database}.${def.name}`;
+      const i = def.columns.findIndex((c) => c.name.toLowerCase() === column.name.toLowerCase());
+      if (i < 0) throw new StrataError('CATALOG_OBJECT_NOT_FOUND', `column ${column.name} does not exist in ${where}`);
+      const old = def.columns[i]!;
+      const columns = def.columns.map((c, j) => (j === i ? { ...column, name: old.name } : c));
+      const sources = columns.map((c, j) => (j === i ? `CAST(${quoteIdent(old.name)} AS ${duckDbTypeText(c.type)})` : quoteIdent(c.name)));
+      await this.#redefine(entry, { ...def, columns }, sources, `change the type of column ${old.name} of ${where} to ${column.typeText}`);
+    });
+  }
+
+  setPrimaryKey(database: string, table: string, keyColumns: readonly string[]): Promise<void> {
+    return this.#writes.run(async () => {
+      this.#checkOpen();
+      const entry = this.#requireTable(database, table);
+      const def = entry.def;
+      const where = `table ${def.database}.${def.name}`;
+      const keys: string[] = [];
+      for (const k of keyColumns) {
+        const c = def.columns.find((x) => x.name.toLowerCase() === k.toLowerCase());
+        if (c === undefined) throw new StrataError('CATALOG_OBJECT_NOT_FOUND', `key column ${k} does not exist in ${where}`);
+        keys.push(c.name);
+      }
+      const keySet = new Set(keys.map((k) => k.toLowerCase()));
+      let next: WarehouseTableDef;
+      if (keys.length === 0) {
+        const columns = def.columns.map((c) => ({ ...c }));
+        next = {
+          ...def,
+          columns,
+          keyModel: 'DUPLICATE',
+          keyColumns: [columns[0]!.name],
+          distribution: def.distribution === null ? null : { ...def.distribution, columns: def.distribution.random ? [] : [columns[0]!.name] },
+        };
+      } else {
+        const keyCols = keys.map((k) => def.columns.find((c) => c.name === k)!).map((c) => ({ ...c, type: withNullability(c.type, false) }));
+        const rest = def.columns.filter((c) => !keySet.has(c.name.toLowerCase()));
+        next = {
+          ...def,
+          columns: [...keyCols, ...rest],
+          keyModel: 'PRIMARY',
+          keyColumns: keys,
+          distribution: def.distribution === null ? null : { columns: keys, buckets: def.distribution.buckets, random: false },
+        };
+        const dup = await this.#writer.runAndReadAll(
+          `SELECT count(*) FROM (SELECT 1 FROM ${qualifiedName(def.database, def.name)} GROUP BY ${keys.map(quoteIdent).join(', ')} HAVING count(*) > 1)`,
+        );
+        if (Number(dup.getRows()[0]![0] as bigint) > 0) {
+          throw new StrataError('SQL_VALIDATION', `cannot make (${keys.join(', ')}) the primary key of ${where}: existing rows repeat a key`, {
+            hint: 'Remove the duplicate rows first.',
+          });
+        }
+      }
+      await this.#redefine(entry, next, next.columns.map((c) => quoteIdent(c.name)), `change the key of ${where} to (${keys.join(', ')})`);
+    });
+  }
+
+  renameTable(database: string, table: string, newName: string): Promise<void> {
+    return this.#writes.run(async () => {
+      this.#checkOpen();
+      const entry = this.#requireTable(database, table);
+      const def = entry.def;
+      validateName(newName, 'table');
+      if (def.name === newName) return;
+      const newKey = tableKey(def.database, newName);
+      const oldKey = tableKey(def.database, def.name);
+      if (newKey !== oldKey && this.#tables.has(newKey)) {
+        throw new StrataError('CATALOG_OBJECT_EXISTS', `table ${def.database}.${newName} already exists`, { hint: 'Drop it first or choose another name.' });
+      }
+      const next: WarehouseTableDef = { ...def, name: newName };
+      await this.#disposeApplier(entry);
+      await this.#transaction(`rename table ${def.database}.${def.name} to ${newName}`, async (c) => {
+        await c.run(`ALTER TABLE ${qualifiedName(def.database, def.name)} RENAME TO ${quoteIdent(newName)}`);
+        await deleteTableDef(c, def.database, def.name);
+        await writeTableDef(c, next);
+        const pos = this.#positions.get(oldKey);
+        if (pos !== undefined) await this.#positionWriter.write(def.database, newName, pos);
+      });
+      this.#tables.delete(oldKey);
+      entry.def = next;
+      this.#tables.set(newKey, entry);
+      const pos = this.#positions.get(oldKey);
+      this.#positions.delete(oldKey);
+      if (pos !== undefined) this.#positions.set(newKey, pos);
+    });
+  }
+
+  /** Rebuilds a table with a new definition (same database and name); `sources[i]` fills column i. */
+  async #redefine(entry: TableEntry, next: WarehouseTableDef, sources: readonly string[], what: string): Promise<void> {
+    const normalized = validateTableDef(next, entry.def.database);
+    await this.#disposeApplier(entry);
+    try {
+      await this.#transaction(what, async (c) => {
+        for (const sql of rebuildTableSql(normalized, sources)) await c.run(sql);
+        await writeTableDef(c, normalized);
+      });
+    } catch (e) {
+      if (e instanceof StrataError && e.code === 'RUNTIME') {
+        throw new StrataError('SQL_VALIDATION', `cannot ${what}: ${e.bare}`, { hint: 'Existing values do not fit the new definition.', cause: e });
+      }
+      throw e;
+    }
+    entry.def = normalized;
   }
 
   // -------------------------------------------------------------------------
