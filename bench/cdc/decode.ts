@@ -1,6 +1,6 @@
 /**
- * Binlog decoding benchmark: Strata's binlog client against `mariadb-binlog` (the C tool of
- * mariadb-client) on the same binlog.
+ * Binlog decoding benchmark: Strata's binlog client against `@vlasky/zongji` (over the same
+ * replication protocol) and `mariadb-binlog` (the C tool of mariadb-client) on the same binlog.
  *
  *   node dist/bench/cdc/decode.js [--rows N] [--runs R] [--json]
  *
@@ -13,6 +13,10 @@
  *   decoding every row to Strata values; rate = row changes / process CPU seconds
  *   (user + system of this process; the server's CPU is not counted).
  * - **files**: the same decoder over the binlog files read from disk (no network).
+ * - **zongji**: `@vlasky/zongji` 0.9.0 over TCP from the same start position (non-blocking dump),
+ *   decoding every row to an object keyed by column name; rate = row changes / process CPU
+ *   seconds. Its warm-up run's first inserted, updated and deleted rows are checked against
+ *   what was written.
  * - **mariadb-binlog**: `mariadb-binlog --base64-output=DECODE-ROWS --verbose FILES > /dev/null`,
  *   which decodes every row to text; rate = row changes / its CPU seconds (bash `time`).
  *
@@ -25,6 +29,7 @@ import os from 'node:os';
 import { startMariaDb, type MariaDbServer } from '../../src/testing/mariadb.js';
 import { BinlogClient } from '../../src/connectors/mysql-cdc/binlog/binlog-client.js';
 import { binlogEvents } from '../../src/connectors/mysql-cdc/binlog/binlog-file.js';
+import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
 
 interface Args {
   rows: number;
@@ -116,6 +121,79 @@ async function viaReplication(db: MariaDbServer, start: { file: string; pos: num
   return { cpuMs: cpuMs(process.cpuUsage(c0)), wallMs: performance.now() - t0, rows, batches };
 }
 
+/**
+ * `@vlasky/zongji` over the replication protocol from the same start position (non-blocking
+ * dump), decoding every row to a JavaScript object keyed by column name. Zongji does not
+ * surface the end of a non-blocking dump, so the run ends when it has delivered the expected
+ * number of row changes (an idle watchdog fails the run if it stalls short of that).
+ */
+function viaZongji(db: MariaDbServer, start: { file: string; pos: number }, expected: number, samples?: Map<string, unknown>): Promise<Run> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return new Promise<Run>((resolve, reject) => {
+    const zongji = new ZongJi({ host: db.host, port: db.port, user: db.cdcUser, password: db.cdcPassword });
+    let rows = 0;
+    let events = 0;
+    let lastEvents = -1;
+    let settled = false;
+    const finish = (err: StrataError | null): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      const run: Run = { cpuMs: cpuMs(process.cpuUsage(c0)), wallMs: performance.now() - t0, rows, batches: events };
+      zongji.once('stopped', () => (err === null ? resolve(run) : reject(err)));
+      zongji.stop();
+    };
+    const watchdog = setInterval(() => {
+      if (events === lastEvents) finish(new StrataError('RUNTIME', `zongji stalled after ${rows} of ${expected} row changes (no event for 10 s)`));
+      lastEvents = events;
+    }, 10_000);
+    zongji.on('binlog', (e: AnyBinlogEvent) => {
+      events++;
+      const name = e.getEventName();
+      if (name === 'writerows' || name === 'deleterows' || name === 'updaterows') {
+        const rs = (e as { rows: unknown[] }).rows;
+        if (samples !== undefined && !samples.has(name)) samples.set(name, rs[0]);
+        rows += rs.length;
+        if (rows >= expected) finish(null);
+      }
+    });
+    zongji.on('error', (err: Error) => finish(new StrataError('RUNTIME', `zongji failed: ${err.message}`)));
+    zongji.start({
+      serverId: 4343,
+      filename: start.file,
+      position: start.pos,
+      nonBlock: true,
+      includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows'],
+    });
+  });
+}
+
+/** What zongji gave for the first inserted, updated and deleted row, against what load() wrote. */
+function checkZongjiSamples(samples: ReadonlyMap<string, unknown>, firstDeleted: number): void {
+  const fmt = (v: unknown): string => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v));
+  const row = (r: unknown): Record<string, unknown> => (r ?? {}) as Record<string, unknown>;
+  const ins = row(samples.get('writerows'));
+  const upd = row((samples.get('updaterows') as { after?: unknown } | undefined)?.after);
+  const del = row(samples.get('deleterows'));
+  const expect: [string, unknown, unknown][] = [
+    ['insert id', Number(ins['id']), 1],
+    ['insert qty', ins['qty'], 1],
+    ['insert price', Number(ins['price']), 0.01],
+    ['insert name', ins['name'], 'name-1'],
+    ['insert score', ins['score'], 1 / 7],
+    ['insert flag', ins['flag'], 1],
+    ['insert note', ins['note'], 'note ü 1'],
+    ['update id', Number(upd['id']), 1],
+    ['update qty', upd['qty'], 2],
+    ['update note', upd['note'], 'u'],
+    ['delete id', Number(del['id']), firstDeleted],
+  ];
+  const bad = expect.filter(([, got, want]) => got !== want).map(([what, got, want]) => `${what}: got ${fmt(got)}, expected ${fmt(want)}`);
+  process.stderr.write(`zongji sample (first insert): ${Object.entries(ins).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}\n`);
+  if (bad.length > 0) throw new StrataError('RUNTIME', `zongji decoded different values: ${bad.join('; ')}`);
+}
+
 function viaFiles(files: readonly Buffer[], names: readonly string[], firstPos: number): Run {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -164,11 +242,11 @@ async function main(): Promise<void> {
     const bytes = files.reduce((a, b) => a + b.length, 0);
     process.stderr.write(`loaded in ${loadS.toFixed(1)} s: ${inserts} inserts, ${updates} updates, ${deletes} deletes; ${(bytes / 1e6).toFixed(1)} MB of binlog in ${names.length} file(s)\n`);
 
-    const measure = async (name: string, f: () => Promise<Run> | Run): Promise<Run[]> => {
-      await f(); // warm-up
+    const measure = async (name: string, f: (warmUp: boolean) => Promise<Run> | Run): Promise<Run[]> => {
+      await f(true);
       const out: Run[] = [];
       for (let i = 0; i < args.runs; i++) {
-        const r = await f();
+        const r = await f(false);
         out.push(r);
         process.stderr.write(`  ${name} run ${i + 1}: ${r.cpuMs.toFixed(0)} ms CPU, ${r.wallMs.toFixed(0)} ms wall\n`);
       }
@@ -176,8 +254,13 @@ async function main(): Promise<void> {
     };
     const repl = await measure('replication', () => viaReplication(db, start));
     const file = await measure('files', () => viaFiles(files, names, start.pos));
+    // The warm-up of the zongji leg keeps the first row of each kind, checked below: zongji
+    // decodes the same values (every type of the mix), not just the same number of rows.
+    const samples = new Map<string, unknown>();
+    const zong = await measure('zongji', (warmUp) => viaZongji(db, start, args.rows, warmUp ? samples : undefined));
+    checkZongjiSamples(samples, inserts - deletes + 1);
     const peer = await measure('mariadb-binlog', () => viaMariadbBinlog(paths, start.pos));
-    for (const r of [...repl, ...file]) {
+    for (const r of [...repl, ...file, ...zong]) {
       if (r.rows !== args.rows) throw new StrataError('RUNTIME', `decoded ${r.rows} row changes, expected ${args.rows}`);
     }
     const rate = (runs: readonly Run[]): number => args.rows / (median(runs.map((r) => r.cpuMs)) / 1000);
@@ -189,6 +272,7 @@ async function main(): Promise<void> {
       binlogMB: Number((bytes / 1e6).toFixed(1)),
       replication: { rowsPerCpuSecond: Math.round(rate(repl)), rowsPerWallSecond: Math.round(wall(repl)), batchesPerRun: median(repl.map((r) => r.batches)) },
       files: { rowsPerCpuSecond: Math.round(rate(file)) },
+      zongji: { rowsPerCpuSecond: Math.round(rate(zong)), rowsPerWallSecond: Math.round(wall(zong)) },
       mariadbBinlog: { rowsPerCpuSecond: Math.round(rate(peer)) },
     };
     if (args.json) {
@@ -204,7 +288,11 @@ async function main(): Promise<void> {
         '|---|---:|---|',
         `| Strata BinlogClient (replication protocol, TCP) | ${fmtRate(result.replication.rowsPerCpuSecond)} | ${fmtRate(result.replication.rowsPerWallSecond)} / wall s; ${result.replication.batchesPerRun} batches |`,
         `| Strata decoder on the files | ${fmtRate(result.files.rowsPerCpuSecond)} | no network |`,
+        `| @vlasky/zongji 0.9.0 (replication protocol, TCP) | ${fmtRate(result.zongji.rowsPerCpuSecond)} | ${fmtRate(result.zongji.rowsPerWallSecond)} / wall s; rows as objects keyed by column name |`,
         `| mariadb-binlog --base64-output=DECODE-ROWS -v | ${fmtRate(result.mariadbBinlog.rowsPerCpuSecond)} | C, decodes rows to text |`,
+        '',
+        `Strata (replication) / zongji: ${(result.replication.rowsPerCpuSecond / result.zongji.rowsPerCpuSecond).toFixed(2)}x (target >= 3.5x); ` +
+          `Strata (replication) per core: ${fmtRate(result.replication.rowsPerCpuSecond)} (target >= 1 M).`,
         '',
       ].join('\n'),
     );
