@@ -178,7 +178,13 @@ export interface ChunkResult {
   /** Rows in MySQL column order, as Strata values (text-values.ts). */
   readonly rows: Row[];
   /** The chunk's upper key as a SQL literal and as a value; null when this was the last chunk. */
-  readonly upper: { readonly literal: string; readonly value: Value } | null;
+  readonly upper: ChunkBound | null;
+}
+
+/** A chunk boundary: a chunk key value as a SQL literal and as a Strata value. */
+export interface ChunkBound {
+  readonly literal: string;
+  readonly value: Value;
 }
 
 /**
@@ -186,19 +192,34 @@ export interface ChunkResult {
  * `chunkSize` rows (more only when the chunk key repeats at the chunk's end).
  */
 export async function readChunk(conn: MysqlConnection, t: CapturedTable, keyIndex: number, lower: string | null, chunkSize: number): Promise<ChunkResult> {
+  const upper = await chunkUpperBound(conn, t, keyIndex, lower, chunkSize);
+  const rows = await readChunkRange(conn, t, keyIndex, lower, upper);
+  return { rows, upper };
+}
+
+/**
+ * The upper bound of the chunk after `lower`: the chunk key `chunkSize` rows on (null: the
+ * chunk reaches the end of the table). A chunk is the key range `(lower, upper]`, so rows with
+ * one key value never straddle two chunks.
+ */
+export async function chunkUpperBound(conn: MysqlConnection, t: CapturedTable, keyIndex: number, lower: string | null, chunkSize: number): Promise<ChunkBound | null> {
   const keyCol = t.columns[keyIndex]!;
   const key = quoteIdent(keyCol.name);
-  const from = `${quoteIdent(t.database)}.${quoteIdent(t.table)}`;
   const b = await conn.queryRaw(
-    `SELECT ${key} FROM ${from}${lower === null ? '' : ` WHERE ${key} > ${lower}`} ORDER BY ${key} LIMIT 1 OFFSET ${chunkSize - 1}`,
+    `SELECT ${key} FROM ${tableRef(t)}${lower === null ? '' : ` WHERE ${key} > ${lower}`} ORDER BY ${key} LIMIT 1 OFFSET ${chunkSize - 1}`,
   );
   const raw = b.rows[0]?.[0];
-  const upper = raw === undefined ? null : raw === null ? { literal: 'NULL', value: null } : { literal: keyLiteral(raw, keyCol), value: textToValue(raw, keyCol) };
+  return raw === undefined ? null : raw === null ? { literal: 'NULL', value: null } : { literal: keyLiteral(raw, keyCol), value: textToValue(raw, keyCol) };
+}
+
+/** The rows of the key range `(lower, upper]` (null bounds: unbounded; the first chunk includes NULL keys), in key order. */
+export async function readChunkRange(conn: MysqlConnection, t: CapturedTable, keyIndex: number, lower: string | null, upper: ChunkBound | null): Promise<Row[]> {
+  const key = quoteIdent(t.columns[keyIndex]!.name);
   const conds: string[] = [];
   if (lower !== null) conds.push(`${key} > ${lower}`);
   if (upper !== null) conds.push(upper.value === null ? `${key} IS NULL` : lower === null ? `(${key} IS NULL OR ${key} <= ${upper.literal})` : `${key} <= ${upper.literal}`);
   const list = t.columns.map(snapshotSelectExpr).join(', ');
-  const r = await conn.queryRaw(`SELECT ${list} FROM ${from}${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${key}`);
+  const r = await conn.queryRaw(`SELECT ${list} FROM ${tableRef(t)}${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${key}`);
   const rows: Row[] = new Array<Row>(r.rows.length);
   const cols = t.columns;
   for (let i = 0; i < r.rows.length; i++) {
@@ -207,5 +228,165 @@ export async function readChunk(conn: MysqlConnection, t: CapturedTable, keyInde
     for (let j = 0; j < cols.length; j++) out[j] = textToValue(src[j] ?? null, cols[j]!);
     rows[i] = out;
   }
-  return { rows, upper };
+  return rows;
+}
+
+function tableRef(t: { readonly database: string; readonly table: string }): string {
+  return `${quoteIdent(t.database)}.${quoteIdent(t.table)}`;
+}
+
+/** One chunk read between a low and a high binlog watermark (the incremental snapshot's step). */
+export interface WatermarkedChunk {
+  /** Every transaction committed at or before `low` is in `rows`. */
+  readonly low: BinlogPosition;
+  /** No transaction committed after `high` is in `rows`. */
+  readonly high: BinlogPosition;
+  /** Rows in MySQL column order. */
+  readonly rows: Row[];
+}
+
+/**
+ * Reads the chunk `(lower, upper]` between two binlog watermarks (DBLog / Flink CDC 2.x):
+ * `rows` reflect every transaction up to `low` and possibly some of `(low, high]`; replaying the
+ * binlog's changes to the chunk's keys in `(low, high]` over them (upserts by identity) gives
+ * the chunk exactly as of `high`.
+ *
+ * - MariaDB: `low` is exact: `START TRANSACTION WITH CONSISTENT SNAPSHOT` and
+ *   `Binlog_snapshot_file/position` (every transaction before it is visible to the reads that
+ *   follow). With `inside` the SELECT runs in that transaction and `high` = `low` (the chunk is
+ *   exactly as of `low`, nothing to reconcile: used for tables without a primary key, whose rows
+ *   cannot be reconciled by identity); otherwise the transaction ends at once, the SELECT runs
+ *   on its own and `high` is `SHOW MASTER STATUS` after it.
+ * - MySQL: `low` and `high` are `SHOW MASTER STATUS` before and after the SELECT (Flink CDC's
+ *   way; a transaction in the binlog before `low` but not yet visible to InnoDB when the SELECT
+ *   starts is the known narrow race of that scheme).
+ *
+ * Positions carry a GTID only for `low` with `lowGtid` on MariaDB (a `BINLOG_GTID_POS` lookup,
+ * which reads the binlog file: asked for the first chunk only; later positions get their GTID
+ * from the binlog events read up to them). MySQL's come with `SHOW MASTER STATUS`.
+ *
+ * The session must be prepared with `SNAPSHOT_SESSION_SQL` (see `prepareSnapshotSession`).
+ */
+export async function readChunkWithWatermarks(
+  conn: MysqlConnection,
+  t: CapturedTable,
+  keyIndex: number,
+  lower: string | null,
+  upper: ChunkBound | null,
+  inside: boolean,
+  lowGtid: boolean,
+): Promise<WatermarkedChunk> {
+  if (conn.isMariaDb) {
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+    let low: BinlogPosition;
+    let rows: Row[] | null = null;
+    try {
+      low = await mariaDbSnapshotPosition(conn, lowGtid);
+      if (inside) rows = await readChunkRange(conn, t, keyIndex, lower, upper);
+    } finally {
+      await conn.query('COMMIT');
+    }
+    if (rows !== null) return { low, high: low, rows };
+    rows = await readChunkRange(conn, t, keyIndex, lower, upper);
+    return { low, high: await binlogEnd(conn), rows };
+  }
+  const low = await binlogEnd(conn);
+  const rows = await readChunkRange(conn, t, keyIndex, lower, upper);
+  return { low, high: await binlogEnd(conn), rows };
+}
+
+/**
+ * `SHOW MASTER STATUS` without MariaDB's GTID lookup (`BINLOG_GTID_POS` reads the binlog file
+ * from its start, too slow per chunk): `gtid` is MySQL's executed set, null on MariaDB.
+ */
+async function binlogEnd(conn: MysqlConnection): Promise<BinlogPosition> {
+  const r = await conn.query('SHOW MASTER STATUS');
+  const row = r.rows[0];
+  if (row === undefined) return currentPosition(conn);
+  const v = conn.isMariaDb ? '' : (row[4] ?? '').replace(/\s+/g, '');
+  return { file: row[0] ?? '', pos: Number(row[1] ?? 4), gtid: v === '' ? null : v };
+}
+
+/** Sets the session the snapshot reads need (UTC, text values as text-values.ts expects, REPEATABLE READ). */
+export async function prepareSnapshotSession(conn: MysqlConnection): Promise<void> {
+  await conn.query(SNAPSHOT_SESSION_SQL);
+  await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+}
+
+async function mariaDbSnapshotPosition(conn: MysqlConnection, withGtid: boolean): Promise<BinlogPosition> {
+  const r = await conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  let file = '';
+  let pos = -1;
+  for (const row of r.rows) {
+    const name = (row[0] ?? '').toLowerCase();
+    if (name === 'binlog_snapshot_file') file = row[1] ?? '';
+    else if (name === 'binlog_snapshot_position') pos = Number(row[1] ?? -1);
+  }
+  if (file === '' || pos < 0) {
+    throw new StrataError('CONNECTOR_OPTION', `MySQL ${conn.place.server} gives no binlog position for the snapshot (Binlog_snapshot_file is empty)`, {
+      hint: 'Start the server with log_bin enabled, binlog_format = ROW and binlog_row_image = FULL.',
+    });
+  }
+  return { file, pos, gtid: withGtid ? await gtidAt(conn, file, pos, null) : null };
+}
+
+/** information_schema.TABLES.TABLE_ROWS summed over `tables` (an estimate; null when unknown). */
+export async function estimateRows(conn: MysqlConnection, tables: readonly { readonly database: string; readonly table: string }[]): Promise<number | null> {
+  if (tables.length === 0) return 0;
+  const conds = tables.map((t) => `(TABLE_SCHEMA = ${sqlString(t.database)} AND TABLE_NAME = ${sqlString(t.table)})`).join(' OR ');
+  const r = await conn.query(`SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE ${conds}`);
+  const v = r.rows[0]?.[0];
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** MariaDB GTIDs `domain-server-seq[,…]` as domain → `server-seq`; null when not that form. */
+function mariaDbDomains(text: string): Map<string, string> | null {
+  const m = new Map<string, string>();
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (t === '') continue;
+    const g = /^(\d+)-(\d+)-(\d+)$/.exec(t);
+    if (g === null) return null;
+    m.set(g[1]!, `${g[2]!}-${g[3]!}`);
+  }
+  return m;
+}
+
+/**
+ * Checks, before resuming from a saved binlog position, that the server's binlog still has
+ * that position with the same history: on MariaDB `BINLOG_GTID_POS(file, pos)` must give the
+ * saved GTID for every domain the saved GTID names. A binlog reset (`RESET MASTER`) or replaced
+ * since the offsets were taken gives a different answer (or none), and reading from there would
+ * decode another history: a definite `CONNECTOR_DATA` error naming the position and the remedy.
+ * MySQL and positions without a GTID are left to the dump (server error 1236 when purged).
+ */
+export async function verifyResumePosition(conn: MysqlConnection, where: string, at: BinlogPosition): Promise<void> {
+  if (!conn.isMariaDb || at.file === '' || at.gtid === null) return;
+  const saved = mariaDbDomains(at.gtid);
+  if (saved === null || saved.size === 0) return;
+  let now: string | null = null;
+  try {
+    const g = await conn.query(`SELECT BINLOG_GTID_POS(${sqlString(at.file)}, ${at.pos})`);
+    now = g.rows[0]?.[0] ?? null;
+  } catch {
+    now = null;
+  }
+  const have = now === null ? null : mariaDbDomains(now);
+  let same = have !== null;
+  if (have !== null) for (const [d, v] of saved) if (have.get(d) !== v) same = false;
+  if (same) return;
+  const files = await conn.query('SHOW BINARY LOGS').catch(() => null);
+  const list = files === null ? '' : ` (the server has ${files.rows.map((r) => r[0] ?? '').join(', ') || 'no binlog'})`;
+  throw new StrataError(
+    'CONNECTOR_DATA',
+    `${where} needs the binlog of MySQL ${conn.place.server} from ${at.file}:${at.pos} (GTID ${at.gtid}), but the server's binlog no longer has that position ` +
+      `with that history: ${now === null ? 'the position is gone' : `it is at GTID ${now === '' ? '(none)' : now} there`}${list}. The binlog was reset (RESET MASTER) or purged`,
+    {
+      retryable: false,
+      hint: "Changes after that position cannot be read any more: restart the source from a new snapshot ('scan.startup.mode' = 'initial') without the saved state.",
+      details: { position: `${at.file}:${at.pos}`, gtid: at.gtid, serverGtid: now },
+    },
+  );
 }

@@ -5,7 +5,7 @@ import type { TableDescriptor } from '../../core/plan.js';
 import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE, type RowKind } from '../../core/row-kind.js';
 import { formatType, type SqlType } from '../../core/types.js';
 import { compareValues, type Row, type Value } from '../../core/values.js';
-import type { ConnectorContext, SourceReader } from '../../engine/connector.js';
+import type { ConnectorContext, SourceProgress, SourceReader } from '../../engine/connector.js';
 import { compileCast } from '../../engine/expr/cast.js';
 import type { Evaluator } from '../../engine/expr/compile.js';
 import type { StateValue } from '../../engine/state/codec.js';
@@ -14,16 +14,47 @@ import { BinlogClient, type BinlogStart } from './binlog/binlog-client.js';
 import { strataTypeOf, type MysqlColumn } from './binlog/column-types.js';
 import { MysqlConnection } from './binlog/connection.js';
 import type { BinlogEvent, BinlogPosition, RowsEvent, TableMapEvent } from './binlog/events.js';
-import { beginConsistentSnapshot, currentPosition, discoverTables, earliestPosition, readChunk, readTableSchema, tableMatcher, type CapturedTable } from './snapshot.js';
+import { join } from 'node:path';
+import { ChunkWindow } from './chunk-window.js';
+import {
+  beginConsistentSnapshot,
+  chunkUpperBound,
+  currentPosition,
+  discoverTables,
+  earliestPosition,
+  estimateRows,
+  prepareSnapshotSession,
+  readChunk,
+  readChunkWithWatermarks,
+  readTableSchema,
+  tableMatcher,
+  verifyResumePosition,
+  type CapturedTable,
+} from './snapshot.js';
+import { BinlogHub, compareBinlogPositions } from './binlog-hub.js';
+import { SnapshotSpool } from './spool.js';
+import { findTimestampPosition } from './timestamp-start.js';
 
 /**
- * The `mysql-cdc` source reader: a snapshot of the matched tables inside one consistent-snapshot
- * transaction (chunked by key), then the binlog from the position consistent with it.
- * See docs/design/20261121_mysql-cdc.md for the algorithm, the offsets and the error classes.
+ * The `mysql-cdc` source reader: a snapshot of the matched tables, then the binlog.
+ * See docs/design/20261121_mysql-cdc.md for the algorithms, the offsets and the error classes.
+ *
+ * - Incremental snapshot (default, `scan.incremental.snapshot.enabled` = true): chunks by key,
+ *   each read between a low and a high binlog watermark and reconciled with the binlog between
+ *   them (`ChunkWindow`); between chunks, the binlog brings the rows already returned up to the
+ *   chunk's position, so that at every step the rows returned are the source tables' rows (up
+ *   to the chunk key) as of one binlog position; after the last chunk the binlog continues from
+ *   there: no gap, no duplicate, no lock, no long transaction.
+ * - Consistent snapshot (`scan.incremental.snapshot.enabled` = false): one
+ *   `START TRANSACTION WITH CONSISTENT SNAPSHOT` for all tables, then the binlog from its position.
  *
  * Changes are handed to `poll` one transaction at a time (a snapshot chunk counts as one): a
  * transaction's rows are buffered until its commit (XID / COMMIT) and returned together, even
  * when more than `max`.
+ *
+ * Exact replay: with `ctx.stateDir`, every unit the snapshot phase produces is appended to a
+ * spool (spool.ts, fsynced) before `poll` may return it; a reader restored in the snapshot phase
+ * replays the spool from the offsets' `seq`, then continues the snapshot from the spool's end.
  */
 
 type Phase = 'snapshot' | 'binlog';
@@ -31,7 +62,7 @@ type Phase = 'snapshot' | 'binlog';
 /** Where the changes returned so far end (the reader's offsets). */
 interface Offsets {
   readonly phase: Phase;
-  /** The binlog position: snapshot phase: consistent with the snapshot; binlog phase: after the last committed transaction returned. */
+  /** The binlog position: snapshot phase: the rows returned are as of it; binlog phase: after the last committed transaction returned. */
   readonly file: string;
   readonly pos: number;
   readonly gtid: string | null;
@@ -43,6 +74,12 @@ interface Offsets {
   readonly table: number;
   readonly chunkKey: string | null;
   readonly chunkKeyValue: Value;
+  /** Spool records returned (the next one to replay). */
+  readonly seq: number;
+  /** The id of the spool `seq` counts in (null: no spool). */
+  readonly spool: string | null;
+  /** Snapshot rows returned so far (progress). */
+  readonly rows: number;
 }
 
 interface Pending {
@@ -56,6 +93,8 @@ interface TableRuntime {
   readonly captured: CapturedTable;
   /** Chunk key column index in `captured.columns`. */
   readonly keyIndex: number;
+  /** Primary key column indices in `captured.columns` (null: no primary key). */
+  readonly identity: readonly number[] | null;
 }
 
 /** Maps a MySQL row (its column order) to the declared Flink row. */
@@ -67,6 +106,9 @@ interface Projection {
   /** Index of the table among the matched tables. */
   readonly tableIndex: number;
 }
+
+/** Rows events of the transaction being read that fall after a chunk's low watermark (applied at its commit). */
+type WindowOps = RowsEvent[];
 
 function sameType(a: SqlType, b: SqlType): boolean {
   return formatType({ ...a, nullable: true } as SqlType) === formatType({ ...b, nullable: true } as SqlType);
@@ -83,6 +125,7 @@ function comparePos(aFile: string, aPos: number, bFile: string, bPos: number): n
 }
 
 const RECONNECT_BASE_MS = 200;
+const RECONNECT_MAX_MS = 10_000;
 
 export class MysqlCdcSource implements SourceReader {
   readonly #table: TableDescriptor;
@@ -95,6 +138,7 @@ export class MysqlCdcSource implements SourceReader {
   readonly #password: string;
   readonly #serverId: number;
   readonly #mode: string;
+  readonly #incremental: boolean;
   readonly #chunkSize: number;
   readonly #maxRetries: number;
   readonly #heartbeatMs: number;
@@ -104,10 +148,15 @@ export class MysqlCdcSource implements SourceReader {
   readonly #queue: Pending[] = [];
   #queuedRows = 0;
   readonly #maxQueuedRows: number;
+  /** The offsets after the last change returned by `poll`. */
   #committed: Offsets | null = null;
+  /** The offsets after the last unit produced (queued or returned). */
+  #produced: Offsets | null = null;
   #restored: Offsets | null = null;
   #tables: TableRuntime[] = [];
   readonly #projections = new WeakMap<TableMapEvent, Projection | null>();
+  #estimated: number | null = null;
+  #spool: SnapshotSpool | null = null;
   #error: StrataError | null = null;
   #done = false;
   #closed = false;
@@ -117,6 +166,9 @@ export class MysqlCdcSource implements SourceReader {
   #client: BinlogClient | null = null;
   #snapshotConn: MysqlConnection | null = null;
   #task: Promise<void> | null = null;
+  /** Leaves the shared binlog reader (binlog phase). */
+  #unsubscribe: (() => Promise<void>) | null = null;
+  #endStream: (() => void) | null = null;
 
   constructor(table: TableDescriptor, ctx: ConnectorContext) {
     this.#table = table;
@@ -131,11 +183,7 @@ export class MysqlCdcSource implements SourceReader {
     const sid = /^\s*(\d+)/.exec(o.string('server-id') ?? '');
     this.#serverId = sid !== null ? Number(sid[1]) : 5400 + Math.floor(Math.random() * 100_000);
     this.#mode = o.enum('scan.startup.mode') ?? 'initial';
-    if (this.#mode === 'timestamp') {
-      throw new StrataError('SQL_UNSUPPORTED', `'scan.startup.mode' = 'timestamp' of the mysql-cdc table ${this.#where} is not supported yet in this version of Strata`, {
-        hint: "Use 'specific-offset' with a binlog file and position (or a GTID set), or 'latest-offset'.",
-      });
-    }
+    this.#incremental = o.boolean('scan.incremental.snapshot.enabled') ?? true;
     this.#chunkSize = o.int('scan.incremental.snapshot.chunk.size') ?? 8096;
     this.#maxRetries = o.int('connect.max-retries') ?? 3;
     this.#heartbeatMs = o.duration('heartbeat.interval') ?? 30_000;
@@ -151,6 +199,12 @@ export class MysqlCdcSource implements SourceReader {
 
   async #connect(): Promise<MysqlConnection> {
     return MysqlConnection.open({ host: this.#host, port: this.#port, user: this.#user, password: this.#password, connectTimeoutMs: this.#connectTimeoutMs });
+  }
+
+  /** The spool directory of this table: `<stateDir>/<table path joined by '.'>/`. */
+  #spoolDir(): string | null {
+    const dir = this.#ctx.stateDir;
+    return dir === undefined ? null : join(dir, this.#table.path.join('.'));
   }
 
   /** Connects, finds the tables, checks the columns against the declared ones; then reads in the background. */
@@ -170,37 +224,69 @@ export class MysqlCdcSource implements SourceReader {
       for (const f of found) {
         const captured = await readTableSchema(conn, f.database, f.table);
         this.#checkColumns(captured);
-        tables.push({ captured, keyIndex: this.#chunkKeyIndex(captured) });
+        tables.push({ captured, keyIndex: this.#chunkKeyIndex(captured), identity: identityOf(captured) });
       }
       this.#tables = tables;
       start = this.#restored ?? (await this.#startOffsets(conn));
+      if (start.phase === 'snapshot') this.#estimated = await estimateRows(conn, found).catch(() => null);
     } finally {
       await conn.close().catch(() => undefined);
     }
+    start = await this.#openSpool(start);
     this.#committed = start;
+    this.#produced = start;
     this.#opened = true;
     this.#task = this.#run(start).catch((e: unknown) => this.#fail(e));
   }
 
-  async #startOffsets(conn: MysqlConnection): Promise<Offsets> {
-    const base = { table: 0, chunkKey: null, chunkKeyValue: null } as const;
-    switch (this.#mode) {
-      case 'latest-offset': {
-        const p = await currentPosition(conn);
-        return { phase: 'binlog', file: p.file, pos: p.pos, gtid: p.gtid, ...base, table: this.#tables.length };
+  /**
+   * Sets up the spool for `start`: a fresh start makes a new one (an old one is from a run that
+   * never checkpointed); a restore in the binlog phase removes it (no offsets need it any more);
+   * a restore in the snapshot phase opens it, and when it cannot replay from the offsets (another
+   * spool, or shorter), starts a new one and continues from the offsets (consistent, but not the
+   * same rows as before).
+   */
+  async #openSpool(start: Offsets): Promise<Offsets> {
+    const dir = this.#spoolDir();
+    if (dir === null) return start;
+    if (start.phase === 'binlog') {
+      if (this.#restored !== null) SnapshotSpool.remove(dir);
+      return start;
+    }
+    if (this.#restored !== null) {
+      const s = await SnapshotSpool.openExisting(dir);
+      if (s !== null && s.id === start.spool && s.count >= start.seq) {
+        this.#spool = s;
+        return start;
       }
-      case 'earliest-offset': {
-        const p = await earliestPosition(conn);
-        return { phase: 'binlog', file: p.file, pos: p.pos, gtid: p.gtid, ...base, table: this.#tables.length };
+      await s?.close();
+      this.#ctx.log(`mysql-cdc ${this.#where}: the snapshot spool in ${dir} does not hold the restored offsets' records; continuing the snapshot from the offsets (the rows may differ from the first run)`);
+    }
+    this.#spool = await SnapshotSpool.create(dir);
+    return { ...start, seq: 0, spool: this.#spool.id };
+  }
+
+  async #startOffsets(conn: MysqlConnection): Promise<Offsets> {
+    const base = { table: 0, chunkKey: null, chunkKeyValue: null, seq: 0, spool: null, rows: 0 } as const;
+    const binlogAt = (p: BinlogPosition): Offsets => ({ phase: 'binlog', file: p.file, pos: p.pos, gtid: p.gtid, ...base, table: this.#tables.length });
+    switch (this.#mode) {
+      case 'latest-offset':
+        return binlogAt(await currentPosition(conn));
+      case 'earliest-offset':
+        return binlogAt(await earliestPosition(conn));
+      case 'timestamp': {
+        const millis = this.#opts.long('scan.startup.timestamp-millis') ?? 0;
+        const login = { host: this.#host, port: this.#port, user: this.#user, password: this.#password, serverId: this.#serverId, connectTimeoutMs: this.#connectTimeoutMs };
+        return binlogAt(await findTimestampPosition(login, conn, Number(millis)));
       }
       case 'specific-offset': {
         const file = this.#opts.string('scan.startup.specific-offset.file');
         const pos = this.#opts.long('scan.startup.specific-offset.pos');
         const gtid = this.#opts.string('scan.startup.specific-offset.gtid-set') ?? null;
-        return { phase: 'binlog', file: file ?? '', pos: file !== undefined ? (pos ?? 4) : 4, gtid, ...base, table: this.#tables.length };
+        return { phase: 'binlog', file: file ?? '', pos: file !== undefined ? Number(pos ?? 4) : 4, gtid, ...base, table: this.#tables.length };
       }
       default:
-        // initial / snapshot: the position is taken by the snapshot transaction.
+        // initial / snapshot: the position is taken by the snapshot.
         return { phase: 'snapshot', file: '', pos: 0, gtid: null, ...base };
     }
   }
@@ -288,26 +374,179 @@ export class MysqlCdcSource implements SourceReader {
     return out;
   }
 
+  #tableProjection(ti: number): Projection {
+    const t = this.#tables[ti]!;
+    return this.#project(t.captured.columns, t.captured.columns.map(strataTypeOf), `\`${t.captured.database}\`.\`${t.captured.table}\``, ti, t.keyIndex);
+  }
+
   // -------------------------------------------------------------------------
   // Background reading
   // -------------------------------------------------------------------------
 
   async #run(start: Offsets): Promise<void> {
     let at = start;
-    if (at.phase === 'snapshot') {
-      at = await this.#snapshot(at);
-      if (this.#closed) return;
-      if (this.#mode === 'snapshot') {
-        this.#done = true;
-        this.#wake();
-        return;
+    if (this.#restored !== null && at.file !== '') {
+      // The binlog must still hold the saved position with the same history (RESET MASTER check).
+      const conn = await this.#connect();
+      try {
+        await verifyResumePosition(conn, `mysql-cdc ${this.#where}`, { file: at.file, pos: at.pos, gtid: at.gtid });
+      } finally {
+        await conn.close().catch(() => undefined);
       }
     }
+    if (at.phase === 'snapshot' && this.#spool !== null && at.seq < this.#spool.count) at = await this.#replaySpool(at);
+    if (this.#closed) return;
+    if (at.phase === 'snapshot') {
+      at = await this.#snapshotWithRetries(at);
+      if (this.#closed) return;
+    }
+    if (this.#mode === 'snapshot') {
+      this.#done = true;
+      this.#wake();
+      return;
+    }
+    await this.#spool?.close();
+    this.#spool = null;
     await this.#stream(at);
   }
 
-  /** Reads the snapshot (from `from`'s table and chunk key on); returns the offsets to stream from. */
-  async #snapshot(from: Offsets): Promise<Offsets> {
+  /** Hands over the spool's records from `from.seq` on; returns the offsets after the last one. */
+  async #replaySpool(from: Offsets): Promise<Offsets> {
+    const spool = this.#spool!;
+    let at = from;
+    for (let i = from.seq; i < spool.count; i++) {
+      if (this.#closed) return at;
+      await this.#waitForSpace();
+      const rec = (await spool.read(i)) as Readonly<Record<string, StateValue>>;
+      const kindsRaw = rec['k'] as Uint8Array;
+      const kinds = new Array<RowKind>(kindsRaw.length);
+      for (let j = 0; j < kindsRaw.length; j++) kinds[j] = kindsRaw[j] as RowKind;
+      at = parseOffsets(rec['o'] ?? null, this.#where);
+      this.#push({ kinds, rows: rec['r'] as unknown as Row[], offsets: at });
+    }
+    return at;
+  }
+
+  /**
+   * Hands a unit of the snapshot phase to `poll`: with a spool, appended (fsynced) first, so
+   * that what `poll` returns is always in the spool. Units without changes are not spooled
+   * (their offsets name the spool records before them and the same position).
+   */
+  async #emit(p: Pending): Promise<void> {
+    await this.#emitMany([p]);
+  }
+
+  /** `#emit` for several units in order, with one fsync. */
+  async #emitMany(units: readonly Pending[]): Promise<void> {
+    const spool = this.#spool;
+    if (spool === null) {
+      for (const u of units) this.#push(u);
+      return;
+    }
+    let seq = spool.count;
+    const stamped: Pending[] = [];
+    const records: StateValue[] = [];
+    for (const u of units) {
+      if (u.rows.length === 0) {
+        stamped.push({ ...u, offsets: { ...u.offsets, seq, spool: spool.id } });
+        continue;
+      }
+      const offsets: Offsets = { ...u.offsets, seq: ++seq, spool: spool.id };
+      const kinds = new Uint8Array(u.kinds.length);
+      for (let i = 0; i < kinds.length; i++) kinds[i] = u.kinds[i]!;
+      records.push({ o: offsetsRecord(offsets), k: kinds, r: u.rows as unknown as StateValue });
+      stamped.push({ kinds: u.kinds, rows: u.rows, offsets });
+    }
+    await spool.appendMany(records);
+    if (this.#closed) return;
+    for (const u of stamped) this.#push(u);
+  }
+
+  /** The snapshot, reconnecting after transient errors from the last unit produced. */
+  async #snapshotWithRetries(from: Offsets): Promise<Offsets> {
+    let at = from;
+    let failures = 0;
+    for (;;) {
+      try {
+        return this.#incremental ? await this.#incrementalSnapshot(at) : await this.#consistentSnapshot(at);
+      } catch (e) {
+        if (this.#closed) return at;
+        const err = e instanceof StrataError ? e : null;
+        if (err === null || !err.retryable || failures >= this.#maxRetries) throw e;
+        failures++;
+        at = this.#produced ?? at;
+        this.#ctx.log(`mysql-cdc ${this.#where}: ${err.message} (attempt ${failures} of ${this.#maxRetries}; resuming the snapshot after table ${at.table} key ${at.chunkKey ?? '(start)'})`);
+        await backoff(failures);
+      }
+    }
+  }
+
+  /**
+   * The incremental snapshot (DBLog / Flink CDC 2.x), from `from` (a fresh start, or the
+   * offsets of a restored reader). Invariant after every unit: the rows returned are the tables
+   * before `table` and the rows of `table` with key <= `chunkKey`, as of binlog `file:pos`.
+   * Per chunk `(lower, upper]`:
+   *   1. `upper` = the key `chunkSize` rows after `lower`;
+   *   2. low watermark L, SELECT the range, high watermark H (readChunkWithWatermarks);
+   *   3. the binlog from `file:pos` to H (one pass): transactions' changes to rows already
+   *      returned are handed over (bringing them to H), changes after L to the chunk's range
+   *      are applied to the chunk (ChunkWindow), the rest is skipped (later chunks read it);
+   *   4. the chunk, now exactly as of H, is handed over as +I; the offsets move to H and `upper`.
+   * After the last chunk the offsets switch to the binlog phase at the last position.
+   */
+  async #incrementalSnapshot(from: Offsets): Promise<Offsets> {
+    const conn = await this.#connect();
+    this.#snapshotConn = conn;
+    try {
+      await prepareSnapshotSession(conn);
+      let cur = from;
+      for (let ti = from.table; ti < this.#tables.length; ti++) {
+        const t = this.#tables[ti]!;
+        const proj = this.#tableProjection(ti);
+        let lower: string | null = ti === from.table ? from.chunkKey : null;
+        let lowerValue: Value = ti === from.table ? from.chunkKeyValue : null;
+        for (;;) {
+          if (this.#closed) return cur;
+          await this.#waitForSpace();
+          const upper = await chunkUpperBound(conn, t.captured, t.keyIndex, lower, this.#chunkSize);
+          // Reconciliation needs row identity and a key order equal to MySQL's (not so for text
+          // keys under a case- or accent-insensitive collation): otherwise the chunk is read
+          // inside the low watermark's consistent snapshot (nothing to reconcile; MariaDB exact).
+          const inside = t.identity === null || isCollatedText(t.captured.columns[t.keyIndex]!);
+          const chunk = await readChunkWithWatermarks(conn, t.captured, t.keyIndex, lower, upper, inside, cur.file === '');
+          if (cur.file === '') cur = { ...cur, file: chunk.low.file, pos: chunk.low.pos, gtid: chunk.low.gtid };
+          const window = new ChunkWindow(ti, t.keyIndex, lower === null ? null : { value: lowerValue }, upper === null ? null : { value: upper.value }, t.identity, chunk.rows);
+          cur = await this.#readBinlog(cur, chunk.high, { window, low: chunk.low });
+          if (this.#closed) return cur;
+          const got = window.rows();
+          const kinds = new Array<RowKind>(got.length).fill(INSERT);
+          const rows = new Array<Row>(got.length);
+          for (let i = 0; i < got.length; i++) rows[i] = this.#emitRow(proj, got[i]!);
+          if (upper === null) cur = { ...cur, table: ti + 1, chunkKey: null, chunkKeyValue: null, rows: cur.rows + rows.length };
+          else cur = { ...cur, table: ti, chunkKey: upper.literal, chunkKeyValue: upper.value, rows: cur.rows + rows.length };
+          await this.#emit({ kinds, rows, offsets: cur });
+          cur = this.#produced ?? cur;
+          if (upper === null) break;
+          lower = upper.literal;
+          lowerValue = upper.value;
+        }
+      }
+      if (cur.file === '') {
+        // No table had a chunk (cannot happen: every matched table has at least one): take the current position.
+        const p = await currentPosition(conn);
+        cur = { ...cur, file: p.file, pos: p.pos, gtid: p.gtid };
+      }
+      const done: Offsets = { ...cur, phase: 'binlog', table: this.#tables.length, chunkKey: null, chunkKeyValue: null };
+      await this.#emit({ kinds: [], rows: [], offsets: done });
+      return done;
+    } finally {
+      this.#snapshotConn = null;
+      await conn.close().catch(() => undefined);
+    }
+  }
+
+  /** The consistent-snapshot scheme ('scan.incremental.snapshot.enabled' = 'false'): one transaction for all tables. */
+  async #consistentSnapshot(from: Offsets): Promise<Offsets> {
     const conn = await this.#connect();
     this.#snapshotConn = conn;
     try {
@@ -316,18 +555,17 @@ export class MysqlCdcSource implements SourceReader {
       if (from.file === '') {
         // A fresh snapshot: nothing returned yet, as of the snapshot's position.
         cur = { ...from, file: p.file, pos: p.pos, gtid: p.gtid };
-        this.#push({ kinds: [], rows: [], offsets: cur });
       } else {
         // A snapshot resumed after a restart: the rows returned so far reflect `from`'s position;
         // bring them to this snapshot's position from the binlog, then read on from this snapshot.
-        cur = await this.#readBinlog(from, p);
+        cur = await this.#readBinlog(from, p, null);
         if (this.#closed) return cur;
         cur = { ...cur, file: p.file, pos: p.pos, gtid: p.gtid ?? cur.gtid };
-        this.#push({ kinds: [], rows: [], offsets: cur });
       }
+      await this.#emit({ kinds: [], rows: [], offsets: cur });
       for (let ti = from.table; ti < this.#tables.length; ti++) {
         const t = this.#tables[ti]!;
-        const proj = this.#project(t.captured.columns, t.captured.columns.map(strataTypeOf), `\`${t.captured.database}\`.\`${t.captured.table}\``, ti, t.keyIndex);
+        const proj = this.#tableProjection(ti);
         let lower = ti === from.table ? from.chunkKey : null;
         for (;;) {
           if (this.#closed) return cur;
@@ -337,18 +575,18 @@ export class MysqlCdcSource implements SourceReader {
           const rows = new Array<Row>(chunk.rows.length);
           for (let i = 0; i < chunk.rows.length; i++) rows[i] = this.#emitRow(proj, chunk.rows[i]!);
           if (chunk.upper === null) {
-            cur = { ...cur, table: ti + 1, chunkKey: null, chunkKeyValue: null };
-            this.#push({ kinds, rows, offsets: cur });
+            cur = { ...cur, table: ti + 1, chunkKey: null, chunkKeyValue: null, rows: cur.rows + rows.length };
+            await this.#emit({ kinds, rows, offsets: cur });
             break;
           }
           lower = chunk.upper.literal;
-          cur = { ...cur, table: ti, chunkKey: lower, chunkKeyValue: chunk.upper.value };
-          this.#push({ kinds, rows, offsets: cur });
+          cur = { ...cur, table: ti, chunkKey: lower, chunkKeyValue: chunk.upper.value, rows: cur.rows + rows.length };
+          await this.#emit({ kinds, rows, offsets: cur });
         }
       }
       await conn.query('COMMIT').catch(() => undefined);
       const done: Offsets = { ...cur, phase: 'binlog', table: this.#tables.length, chunkKey: null, chunkKeyValue: null };
-      this.#push({ kinds: [], rows: [], offsets: done });
+      await this.#emit({ kinds: [], rows: [], offsets: done });
       return done;
     } finally {
       this.#snapshotConn = null;
@@ -363,17 +601,111 @@ export class MysqlCdcSource implements SourceReader {
     return compareValues(row[p.keyIndex] ?? null, o.chunkKeyValue) <= 0;
   }
 
+  /**
+   * The binlog phase: through the server's shared reader (binlog-hub.ts) when the position's
+   * file is known, otherwise (a GTID-only start) with a replication connection of its own.
+   */
   async #stream(from: Offsets): Promise<void> {
-    await this.#readBinlog(from, null);
+    if (from.file === '') {
+      await this.#readBinlog(from, null, null);
+      return;
+    }
+    // A purged file would fail the shared dump for every reader of the server: this reader
+    // alone stops with the definite error instead.
+    const conn = await this.#connect();
+    try {
+      const r = await conn.query('SHOW BINARY LOGS');
+      const files = r.rows.map((x) => x[0] ?? '');
+      if (!files.includes(from.file)) {
+        throw new StrataError(
+          'CONNECTOR_DATA',
+          `mysql-cdc ${this.#where} needs the binlog of MySQL ${this.#host}:${this.#port} from ${from.file}:${from.pos}, but that file is no longer on the server (purged; it has ${files.join(', ') || 'no binlog'})`,
+          {
+            retryable: false,
+            hint:
+              "Changes after that position cannot be read any more: restart the source from a new snapshot ('scan.startup.mode' = 'initial'), " +
+              'and keep binlogs longer on the server (binlog_expire_logs_seconds / expire_logs_days) than the pipeline can be stopped.',
+            details: { position: `${from.file}:${from.pos}`, purged: true },
+          },
+        );
+      }
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+    if (this.#closed) return;
+    let at = from;
+    let kinds: RowKind[] = [];
+    let rows: Row[] = [];
+    const hub = BinlogHub.of({
+      host: this.#host,
+      port: this.#port,
+      user: this.#user,
+      password: this.#password,
+      serverId: this.#serverId,
+      heartbeatMs: this.#heartbeatMs,
+      connectTimeoutMs: this.#connectTimeoutMs,
+      maxRetries: this.#maxRetries,
+    });
+    let finish: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    this.#unsubscribe = hub.subscribe({
+      position: () => at,
+      reset: () => {
+        kinds = [];
+        rows = [];
+      },
+      deliver: (batch) => {
+        if (this.#closed) return undefined;
+        for (let i = 0; i < batch.length; i++) {
+          const e = batch[i]!;
+          const p = e.position;
+          // Events ending at or before the position are the subscriber's already (or not events of the file).
+          if (p.pos <= 0 || e.kind === 'rotate' || e.kind === 'heartbeat' || e.kind === 'format-description') continue;
+          if (compareBinlogPositions(p.file !== '' ? p.file : at.file, p.pos, at.file, at.pos) <= 0) continue;
+          if (e.kind === 'rows') this.#rows(e, at, kinds, rows);
+          else if (e.kind === 'xid' || e.kind === 'commit' || (e.kind === 'query' && e.commitPoint)) {
+            at = this.#after(at, e);
+            this.#push({ kinds, rows, offsets: at });
+            kinds = [];
+            rows = [];
+          }
+        }
+        return this.#queuedRows > this.#maxQueuedRows ? this.#waitForSpace() : undefined;
+      },
+      fail: (error) => {
+        this.#fail(error);
+        finish();
+      },
+      includeTable: this.#match,
+      schema: (db, t) => {
+        const found = this.#tables.find((x) => x.captured.database === db && x.captured.table === t);
+        return found === undefined ? undefined : { columns: found.captured.columns as MysqlColumn[] };
+      },
+      log: (m) => this.#ctx.log(`mysql-cdc ${this.#where}: ${m}`),
+    });
+    this.#endStream = finish;
+    if (this.#closed) {
+      // Closed while subscribing: close() saw no subscription to leave.
+      const leave = this.#unsubscribe;
+      this.#unsubscribe = null;
+      await leave?.();
+      finish();
+    }
+    await ended;
   }
 
   /**
    * Reads the binlog from `from`, handing over each committed transaction; with `until`, stops
-   * at that position (a snapshot's catch-up: only changes to rows the snapshot returned count).
-   * Reconnects from the last committed position after transient errors.
+   * once the position reaches it (in the snapshot phase only changes to rows the snapshot
+   * returned are handed over, and with `chunk`, changes after its low watermark to its range
+   * are applied to it). Reconnects from the last committed position after transient errors.
    */
-  async #readBinlog(from: Offsets, until: BinlogPosition | null): Promise<Offsets> {
+  async #readBinlog(from: Offsets, until: BinlogPosition | null, chunk: { window: ChunkWindow; low: BinlogPosition } | null): Promise<Offsets> {
     let at = from;
+    /** The position of the last unit handed over (held snapshot-phase units are not yet): a reconnect resumes there. */
+    let emittedAt = from;
     let failures = 0;
     const reached = (o: Offsets): boolean => until !== null && comparePos(o.file, o.pos, until.file, until.pos) >= 0;
     if (reached(at)) return at;
@@ -400,40 +732,114 @@ export class MysqlCdcSource implements SourceReader {
         await client.connect();
         let kinds: RowKind[] = [];
         let rows: Row[] = [];
+        const ops: WindowOps = [];
+        let inTxn = false;
+        let file = at.file;
+        /** Snapshot-phase units waiting to be spooled together (one fsync per batch of events). */
+        const held: Pending[] = [];
+        const flush = async (): Promise<void> => {
+          if (held.length > 0) await this.#emitMany(held.splice(0));
+          emittedAt = at;
+        };
+        /** The end of the last event read (the dump's progress), for a non-blocking read. */
+        let seenFile = at.file;
+        let seenPos = at.pos;
         for await (const batch of client.events()) {
           failures = 0;
           for (let i = 0; i < batch.length; i++) {
             const e = batch[i]!;
-            if (e.kind === 'rows') {
-              this.#rows(e, at, kinds, rows);
-            } else if (e.kind === 'xid' || e.kind === 'commit' || (e.kind === 'query' && e.commitPoint)) {
-              at = this.#after(at, e);
-              this.#push({ kinds, rows, offsets: at });
-              kinds = [];
-              rows = [];
-              if (reached(at)) return at;
+            if (e.position.pos > 0 && !(e.kind === 'rotate' && e.artificial) && e.kind !== 'heartbeat') {
+              seenFile = e.position.file !== '' ? e.position.file : file;
+              seenPos = e.position.pos;
+            }
+            switch (e.kind) {
+              case 'rows':
+                this.#rows(e, at, kinds, rows);
+                if (chunk !== null && comparePos(e.position.file !== '' ? e.position.file : file, e.position.pos, chunk.low.file, chunk.low.pos) > 0) ops.push(e);
+                break;
+              case 'gtid':
+              case 'begin':
+                inTxn = true;
+                break;
+              case 'xid':
+              case 'commit':
+              case 'query': {
+                if (e.kind === 'query' && !e.commitPoint) break;
+                inTxn = false;
+                at = this.#after(at, e);
+                if (chunk !== null) {
+                  for (let j = 0; j < ops.length; j++) this.#applyToWindow(chunk.window, ops[j]!);
+                  ops.length = 0;
+                }
+                const unit: Pending = { kinds, rows, offsets: at };
+                kinds = [];
+                rows = [];
+                if (at.phase === 'snapshot') {
+                  // Empty units in the snapshot phase are not handed over: the next chunk moves the offsets.
+                  if (unit.rows.length > 0) held.push(unit);
+                } else {
+                  this.#push(unit);
+                  emittedAt = at;
+                }
+                if (reached(at)) {
+                  await flush();
+                  return at;
+                }
+                break;
+              }
+              case 'rotate':
+                file = e.nextFile;
+                break;
+              default:
+                // An event outside any transaction (format description, GTID list, checkpoint):
+                // its end is a position as good as a commit's for a read that must reach `until`.
+                if (!inTxn && until !== null && e.kind !== 'heartbeat' && e.position.pos > 0) {
+                  const p = e.position;
+                  const o: Offsets = { ...at, file: p.file !== '' ? p.file : file, pos: p.pos, gtid: p.gtid ?? at.gtid };
+                  if (reached(o)) {
+                    await flush();
+                    return o;
+                  }
+                }
             }
           }
+          await flush();
           if (this.#closed) break;
           await this.#waitForSpace();
         }
-        if (this.#closed || until === null) return at;
-        throw new StrataError('CONNECTOR_DATA', `the binlog of MySQL ${this.#host}:${this.#port} ended at ${at.file}:${at.pos} before the snapshot position ${until.file}:${until.pos}`, {
-          hint: "Restart the source from a new snapshot ('scan.startup.mode' = 'initial') without the saved offsets.",
-        });
+        if (this.#closed) return at;
+        if (until === null) {
+          // A blocking dump only ends when the server goes away (shutdown: EOF instead of an error).
+          throw new StrataError('CONNECTOR_IO', `MySQL ${this.#host}:${this.#port} ended the binlog stream at ${at.file}:${at.pos} (server shutdown or restart)`, { retryable: true });
+        }
+        // A non-blocking dump ended at the binlog's end, which is at or after `until` (taken
+        // earlier): every transaction up to `until` has been read, none after it committed
+        // before `until`, so the rows returned are as of `until`. If the events read stop short
+        // of `until`, the server went away mid-dump (a shutdown ends it like the binlog's end).
+        if (comparePos(seenFile, seenPos, until.file, until.pos) < 0) {
+          throw new StrataError('CONNECTOR_IO', `MySQL ${this.#host}:${this.#port} ended the binlog stream at ${seenFile}:${seenPos}, before ${until.file}:${until.pos}`, { retryable: true });
+        }
+        return { ...at, file: until.file, pos: until.pos, gtid: until.gtid ?? at.gtid };
       } catch (e) {
         if (this.#closed) return at;
         const err = e instanceof StrataError ? e : new StrataError('CONNECTOR_IO', `reading the binlog of MySQL ${this.#host}:${this.#port} failed: ${e instanceof Error ? e.message : String(e)}`, { retryable: true, cause: e });
         if (!err.retryable || failures >= this.#maxRetries) throw err;
         failures++;
+        at = emittedAt;
         this.#ctx.log(`mysql-cdc ${this.#where}: ${err.message} (attempt ${failures} of ${this.#maxRetries}; reconnecting from ${at.file}:${at.pos})`);
-        await new Promise((r) => setTimeout(r, RECONNECT_BASE_MS * 2 ** (failures - 1)));
+        await backoff(failures);
       } finally {
         this.#client = null;
         await client.close().catch(() => undefined);
       }
     }
     return at;
+  }
+
+  #applyToWindow(w: ChunkWindow, e: RowsEvent): void {
+    const p = this.#projectionOf(e.table);
+    if (p === null || p.tableIndex !== w.tableIndex) return;
+    w.apply(e.op, e.rows);
   }
 
   #after(at: Offsets, e: BinlogEvent): Offsets {
@@ -481,6 +887,7 @@ export class MysqlCdcSource implements SourceReader {
   #push(p: Pending): void {
     this.#queue.push(p);
     this.#queuedRows += p.rows.length;
+    this.#produced = p.offsets;
     this.#wake();
   }
 
@@ -574,39 +981,30 @@ export class MysqlCdcSource implements SourceReader {
     }
   }
 
+  /** Phase, tables done, rows returned by the snapshot, and the tables' estimated rows. */
+  progress(): SourceProgress | null {
+    const o = this.#committed;
+    if (!this.#opened || o === null) return null;
+    const total = this.#tables.length;
+    const stream = o.phase === 'binlog';
+    return {
+      phase: stream ? 'stream' : 'snapshot',
+      tablesTotal: total,
+      tablesDone: stream ? total : Math.min(o.table, total),
+      rowsRead: o.rows,
+      rowsEstimated: this.#estimated,
+    };
+  }
+
   snapshotOffsets(): StateValue {
     const o = this.#committed ?? this.#restored;
     if (o === null) return null;
-    return {
-      phase: o.phase,
-      file: o.file,
-      pos: o.pos,
-      gtid: o.gtid,
-      table: o.table,
-      chunkKey: o.chunkKey,
-      chunkKeyValue: o.chunkKeyValue,
-    };
+    return offsetsRecord(o);
   }
 
   restoreOffsets(offsets: StateValue): void {
     if (offsets === null) return;
-    const o = offsets as Readonly<Record<string, StateValue>>;
-    if (typeof o !== 'object' || (o['phase'] !== 'snapshot' && o['phase'] !== 'binlog') || typeof o['pos'] !== 'number') {
-      throw new StrataError('CONNECTOR_DATA', `the saved offsets of mysql-cdc table ${this.#where} are not mysql-cdc offsets`, {
-        hint: 'Start the job without the saved state (a new snapshot).',
-      });
-    }
-    const ck = o['chunkKey'];
-    const gtid = o['gtid'];
-    this.#restored = {
-      phase: o['phase'],
-      file: typeof o['file'] === 'string' ? o['file'] : '',
-      pos: o['pos'],
-      gtid: typeof gtid === 'string' ? gtid : null,
-      table: typeof o['table'] === 'number' ? o['table'] : 0,
-      chunkKey: typeof ck === 'string' ? ck : null,
-      chunkKeyValue: (o['chunkKeyValue'] ?? null) as Value,
-    };
+    this.#restored = parseOffsets(offsets, this.#where);
   }
 
   async close(): Promise<void> {
@@ -617,8 +1015,76 @@ export class MysqlCdcSource implements SourceReader {
     s?.();
     await this.#client?.close().catch(() => undefined);
     await this.#snapshotConn?.close().catch(() => undefined);
+    const leave = this.#unsubscribe;
+    this.#unsubscribe = null;
+    await leave?.();
+    this.#endStream?.();
     await this.#task;
+    await this.#spool?.close().catch(() => undefined);
+    this.#spool = null;
   }
+}
+
+const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
+
+/** A text column whose order in MySQL may differ from Strata's (code point) order. */
+function isCollatedText(c: MysqlColumn): boolean {
+  return TEXT_TYPES.has(c.dataType) && c.charset !== 'binary';
+}
+
+function backoff(failures: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(RECONNECT_BASE_MS * 2 ** (failures - 1), RECONNECT_MAX_MS)));
+}
+
+/** The primary key's column indices (null: no primary key). */
+function identityOf(t: CapturedTable): readonly number[] | null {
+  if (t.primaryKey.length === 0) return null;
+  const out: number[] = [];
+  for (const name of t.primaryKey) {
+    const i = t.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (i < 0) return null;
+    out.push(i);
+  }
+  return out;
+}
+
+function offsetsRecord(o: Offsets): StateValue {
+  return {
+    phase: o.phase,
+    file: o.file,
+    pos: o.pos,
+    gtid: o.gtid,
+    table: o.table,
+    chunkKey: o.chunkKey,
+    chunkKeyValue: o.chunkKeyValue,
+    seq: o.seq,
+    spool: o.spool,
+    rows: o.rows,
+  };
+}
+
+function parseOffsets(offsets: StateValue, where: string): Offsets {
+  const o = offsets as Readonly<Record<string, StateValue>>;
+  if (o === null || typeof o !== 'object' || (o['phase'] !== 'snapshot' && o['phase'] !== 'binlog') || typeof o['pos'] !== 'number') {
+    throw new StrataError('CONNECTOR_DATA', `the saved offsets of mysql-cdc table ${where} are not mysql-cdc offsets`, {
+      hint: 'Start the job without the saved state (a new snapshot).',
+    });
+  }
+  const ck = o['chunkKey'];
+  const gtid = o['gtid'];
+  const spool = o['spool'];
+  return {
+    phase: o['phase'],
+    file: typeof o['file'] === 'string' ? o['file'] : '',
+    pos: o['pos'],
+    gtid: typeof gtid === 'string' ? gtid : null,
+    table: typeof o['table'] === 'number' ? o['table'] : 0,
+    chunkKey: typeof ck === 'string' ? ck : null,
+    chunkKeyValue: (o['chunkKeyValue'] ?? null) as Value,
+    seq: typeof o['seq'] === 'number' ? o['seq'] : 0,
+    spool: typeof spool === 'string' ? spool : null,
+    rows: typeof o['rows'] === 'number' ? o['rows'] : 0,
+  };
 }
 
 /** MariaDB GTIDs `domain-server-seq[,…]` as domain → seq. */

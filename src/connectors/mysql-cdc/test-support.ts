@@ -3,6 +3,7 @@ import { ChangeBatch } from '../../core/batch.js';
 import type { TableDescriptor } from '../../core/plan.js';
 import { schemaOf as schemaFields, type Field } from '../../core/schema.js';
 import type { Row } from '../../core/values.js';
+import { ROW_KIND_SHORT } from '../../core/row-kind.js';
 import type { Job } from '../../engine/job.js';
 import type { MariaDbServer } from '../../testing/mariadb.js';
 import { show } from './binlog/test-harness.js';
@@ -37,8 +38,15 @@ export function descriptor(fields: Field[], primaryKey: number[] | null, options
   return { path: ['default_catalog', 'default_database', 'src'], schema: schemaFields(fields), primaryKey, options };
 }
 
-export function newReader(table: TableDescriptor): MysqlCdcSource {
-  return new MysqlCdcSource(table, { jobName: 'test', signal: new AbortController().signal, log: () => {} });
+export function newReader(table: TableDescriptor, stateDir?: string): MysqlCdcSource {
+  return new MysqlCdcSource(table, { jobName: 'test', signal: new AbortController().signal, log: () => {}, ...(stateDir === undefined ? {} : { stateDir }) });
+}
+
+/** Each change of `b` as one line `+I 1 | 2n`, in order (for comparing sequences). */
+export function changeLines(b: ChangeBatch): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < b.length; i++) out.push(`${ROW_KIND_SHORT[b.kinds[i]!]} ${b.rows[i]!.map(show).join(' | ')}`);
+  return out;
 }
 
 /** Rows as sorted printable lines (for comparing multisets). */
