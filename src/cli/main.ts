@@ -14,6 +14,7 @@ import { defaultRegistry } from '../connectors/registry.js';
 import { Session, type StatementResult } from '../runtime/session.js';
 import { StrataServer } from '../server/strata-server.js';
 import { callServer } from './client.js';
+import { renderProgressBar } from './progress-bar.js';
 
 /**
  * The `strata` command line. Every failure ends in one line on stderr that says what,
@@ -291,10 +292,39 @@ function parseServerArgs(cmd: string, args: readonly string[]): ServerArgs {
   };
 }
 
+/**
+ * On a terminal: one line, redrawn four times a second, showing the snapshot progress of
+ * every source still reading existing rows; a final line when all of them stream.
+ */
+function showSnapshotProgress(server: StrataServer, io: CliIo): () => void {
+  if (process.stderr.isTTY !== true) return () => {};
+  let shown = false;
+  const timer = setInterval(() => {
+    const lines: string[] = [];
+    for (const j of server.session.jobs) {
+      for (const s of j.graph.sources) {
+        const p = s.reader.progress?.() ?? null;
+        if (p !== null && p.phase === 'snapshot') lines.push(renderProgressBar(p, { label: `${j.name} ${s.node.table.path[s.node.table.path.length - 1]}`, width: process.stderr.columns ?? 80 }));
+      }
+    }
+    if (lines.length > 0) {
+      io.stderr(`\r\x1b[K${lines[0]}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}`);
+      shown = true;
+    } else if (shown) {
+      io.stderr('\r\x1b[Kstrata: snapshots done, streaming changes\n');
+      shown = false;
+    }
+  }, 250);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Runs until SIGINT/SIGTERM, then stops the server cleanly. */
 async function serveUntilSignal(server: StrataServer, io: CliIo): Promise<number> {
+  const stopProgress = showSnapshotProgress(server, io);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
+      stopProgress();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();

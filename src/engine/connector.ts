@@ -65,6 +65,11 @@ export interface SourceReader {
    * in-process (datagen, values, the embedded log) do not need it.
    */
   catchUp?(): Promise<void>;
+  /**
+   * A checkpoint holding `offsets` (as this reader returned them) is durable: files the
+   * reader kept only to replay from older offsets may go (Flink's notifyCheckpointComplete).
+   */
+  checkpointComplete?(offsets: StateValue): void;
   /** Snapshot progress, for `GET /api/v1/jobs` and the terminal progress bar. */
   progress?(): SourceProgress | null;
   close(): Promise<void>;

@@ -344,6 +344,8 @@ export class Job {
     this.#checkpointTotals = [...c.data.totals];
     this.checkpointsTaken++;
     this.lastCheckpoint = { id: written.id, bytes: written.bytes, encodeMillis: c.encodeMillis, writeMillis: performance.now() - t0, completedAt: Date.now() };
+    const sources = this.graph.sources;
+    for (let i = 0; i < sources.length; i++) sources[i]!.reader.checkpointComplete?.(c.data.offsets[i] ?? null);
   }
 
   /** Starts a checkpoint: captured synchronously here, written in the background. */

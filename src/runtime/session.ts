@@ -72,6 +72,8 @@ export class Session {
   readonly #journal: Journal | null;
   /** Set while replaying the journal: the name the next job must get. */
   #replayJobName: string | null = null;
+  #closed = false;
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
   #jobSeq = 0;
 
   constructor(options: SessionOptions) {
@@ -177,6 +179,7 @@ export class Session {
         await job.start();
         this.jobs.push(job);
         this.#log(`job '${job.name}' started`);
+        this.#superviseJob(job, plan, 0);
         return { kind: 'job', job, plan };
       }
       case 'query': {
@@ -206,6 +209,65 @@ export class Session {
       default:
         return this.#executeSync(st, file);
     }
+  }
+
+  /**
+   * Flink's restart strategy for jobs that checkpoint: a job that fails while running on an
+   * error from outside (a source or the disk, not the query) is started again from its
+   * newest checkpoint after an exponential delay (1 s doubling to 60 s), at most
+   * `restart-strategy.exponential-delay.attempts` times in a row (default 10; a run that
+   * lasts a minute resets the count). Errors in the query or its options are not retried.
+   */
+  #superviseJob(job: Job, plan: StreamPlan, attempt: number): void {
+    if (!job.checkpoints) return;
+    const started = Date.now();
+    void job.done().then(() => {
+      const err = job.error;
+      if (this.#closed || job.state !== 'FAILED' || err === null || err.domain === 'user') return;
+      const limitText = this.config.get('restart-strategy.exponential-delay.attempts') ?? '10';
+      const limit = Number.isInteger(Number(limitText)) ? Number(limitText) : 10;
+      const n = Date.now() - started > 60_000 ? 1 : attempt + 1;
+      if (n > limit) {
+        this.#log(`job '${job.name}' failed ${limit} times in a row and stays FAILED: ${err.message}`);
+        return;
+      }
+      const delay = Math.min(60_000, 1000 * 2 ** (n - 1));
+      this.#log(`job '${job.name}' failed: ${err.message}; restarting from its newest checkpoint in ${delay / 1000} s (attempt ${n} of ${limit})`);
+      const timer = setTimeout(() => {
+        this.#restartTimers.delete(timer);
+        if (this.#closed) return;
+        void this.#restartJob(job, plan, n);
+      }, delay);
+      this.#restartTimers.add(timer);
+    });
+  }
+
+  async #restartJob(old: Job, plan: StreamPlan, attempt: number): Promise<void> {
+    this.#replayJobName = old.name;
+    let job: Job;
+    try {
+      job = this.#newJob(plan);
+    } finally {
+      this.#replayJobName = null;
+    }
+    const i = this.jobs.indexOf(old);
+    if (i >= 0) this.jobs[i] = job;
+    else this.jobs.push(job);
+    try {
+      await job.start();
+      this.#log(`job '${job.name}' restarted`);
+    } catch (e) {
+      this.#log(`job '${job.name}' could not restart: ${e instanceof StrataError ? e.message : String(e)}`);
+    }
+    this.#superviseJob(job, plan, attempt);
+  }
+
+  /** Cancels every job and every pending restart (the server is stopping). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#restartTimers) clearTimeout(t);
+    this.#restartTimers.clear();
+    for (const j of this.jobs) await j.cancel();
   }
 
   /** Journals a statement that shapes pipelines, once it succeeded. */

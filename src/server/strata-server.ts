@@ -181,7 +181,7 @@ export class StrataServer {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    for (const j of this.session.jobs) await j.cancel();
+    await this.session.close();
     await this.sync.stop();
     await this.#http.close();
     await this.#routineLoad.stop();

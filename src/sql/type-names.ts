@@ -98,8 +98,9 @@ export function resolveTypeName(t: TypeName, nullable: boolean, file?: string): 
       need(1);
       return T.timestamp(checkPrecision(p[0] ?? 6, bad), nullable);
     case 'DATETIME':
+      // StarRocks' DATETIME keeps microseconds (MySQL's DATETIME without a precision would not).
       need(1);
-      return T.timestamp(checkPrecision(p[0] ?? 0, bad), nullable);
+      return T.timestamp(checkPrecision(p[0] ?? 6, bad), nullable);
     case 'TIMESTAMP_LTZ':
     case 'TIMESTAMP WITH LOCAL TIME ZONE':
       need(1);
