@@ -14,12 +14,19 @@ import { JoinOperator } from './operators/join.js';
 import { UnionOperator } from './operators/union.js';
 import { UpsertMaterializeOperator } from './operators/upsert-materialize.js';
 import type { StateValue } from './state/codec.js';
+import type { OperatorStateOptions, StateBudget } from './state/state-budget.js';
 
 /** What the graph needs from the outside: connectors build readers and writers. */
 export interface GraphDeps {
   createSource(node: StreamSource): SourceReader;
   createSink(node: StreamSink): SinkWriter;
   readonly evalContext?: EvalContext;
+  /**
+   * The memory budget of this job's operator state (`SET 'state.memory-budget'`, see
+   * `stateBudgetFromSetting`): past it, keyed state spills to disk. Absent: all state in
+   * memory. One budget per job; the job closes it when it stops.
+   */
+  readonly stateBudget?: StateBudget | undefined;
 }
 
 /** Per-node counters, for metrics and EXPLAIN ANALYZE-style reports. */
@@ -28,7 +35,12 @@ export interface NodeMetrics {
   rowsOut: number;
 }
 
-type Builder = (node: StreamNode, graph: StreamPlanIndex, ctx: EvalContext | undefined) => Operator | null;
+type Builder = (
+  node: StreamNode,
+  graph: StreamPlanIndex,
+  ctx: EvalContext | undefined,
+  state: OperatorStateOptions,
+) => Operator | null;
 
 interface StreamPlanIndex {
   node(id: number): StreamNode;
@@ -39,24 +51,26 @@ const BUILDERS: Record<StreamNodeKind, Builder> = {
   source: () => null,
   sink: () => null,
   calc: (n, _g, ctx) => new CalcOperator(n as Extract<StreamNode, { kind: 'calc' }>, ctx),
-  'changelog-normalize': (n) => new ChangelogNormalizeOperator(n as Extract<StreamNode, { kind: 'changelog-normalize' }>),
+  'changelog-normalize': (n, _g, _ctx, state) =>
+    new ChangelogNormalizeOperator(n as Extract<StreamNode, { kind: 'changelog-normalize' }>, state),
   'drop-update-before': () => new DropUpdateBeforeOperator(),
-  'upsert-materialize': (n) => new UpsertMaterializeOperator(n as Extract<StreamNode, { kind: 'upsert-materialize' }>),
+  'upsert-materialize': (n, _g, _ctx, state) =>
+    new UpsertMaterializeOperator(n as Extract<StreamNode, { kind: 'upsert-materialize' }>, state),
   union: () => new UnionOperator(),
-  join: (n, g, ctx) => {
+  join: (n, g, ctx, state) => {
     const j = n as Extract<StreamNode, { kind: 'join' }>;
     const la = g.node(j.left).schema.fields.length;
     const ra = g.node(j.right).schema.fields.length;
     const cond = j.condition === null ? null : compilePredicate(j.condition, ctx);
-    return new JoinOperator(j, la, ra, cond);
+    return new JoinOperator(j, la, ra, cond, state);
   },
-  'group-aggregate': (n, g) => {
+  'group-aggregate': (n, g, _ctx, state) => {
     const a = n as Extract<StreamNode, { kind: 'group-aggregate' }>;
     const input = g.node(a.input);
     return new GroupAggregateOperator(
       a,
       input.schema.fields.map((f) => f.type),
-      { insertOnlyInput: isInsertOnly(input.mode) },
+      { insertOnlyInput: isInsertOnly(input.mode), budget: state.budget },
     );
   },
 };
@@ -98,8 +112,9 @@ export class JobGraph {
     this.#inputs = [];
     this.metrics = [];
     this.#out = [];
+    const state: OperatorStateOptions = { budget: deps.stateBudget };
     for (const n of plan.nodes) {
-      this.#ops[n.id] = BUILDERS[n.kind](n, index, deps.evalContext);
+      this.#ops[n.id] = BUILDERS[n.kind](n, index, deps.evalContext, state);
       this.#inputs[n.id] = nodeInputs(n);
       this.metrics[n.id] = { rowsIn: 0, rowsOut: 0 };
       this.#out[n.id] = null;

@@ -15,6 +15,8 @@ export interface JobOptions {
   readonly onCommit?: () => void;
   /** Checkpoints: where, how often, and where to say what was restored. */
   readonly checkpointing?: JobCheckpointing;
+  /** Called once after the job stopped and closed its connectors (frees job resources). */
+  readonly onStop?: () => Promise<void>;
 }
 
 export interface JobCheckpointing {
@@ -67,6 +69,7 @@ export class Job {
   readonly #maxBatch: number;
   readonly #onCommit: (() => void) | undefined;
   readonly #cp: JobCheckpointing | undefined;
+  readonly #onStop: (() => Promise<void>) | undefined;
   readonly #planHash: string;
   #done: Promise<void> | null = null;
   #wake: (() => void) | null = null;
@@ -99,6 +102,7 @@ export class Job {
     this.#maxBatch = options.maxBatchRows ?? 4096;
     this.#onCommit = options.onCommit;
     this.#cp = options.checkpointing;
+    this.#onStop = options.onStop;
     this.graph = new JobGraph(plan, deps);
     this.#planHash = planHash(plan);
     this.#totals = this.graph.sources.map(() => 0);
@@ -445,6 +449,14 @@ export class Job {
   }
 
   async #closeAll(): Promise<void> {
+    try {
+      await this.#closeConnectors();
+    } finally {
+      await this.#onStop?.().catch(() => undefined);
+    }
+  }
+
+  async #closeConnectors(): Promise<void> {
     for (const s of this.graph.sources) {
       try {
         await s.reader.close();

@@ -19,6 +19,7 @@ import type { SyncStatements } from './sync/statements.js';
 import { join } from 'node:path';
 import { parseDuration } from '../core/options.js';
 import { CheckpointStore } from '../engine/checkpoint/store.js';
+import { stateBudgetFromSetting } from '../engine/state/state-budget.js';
 import { Journal } from './journal.js';
 
 /**
@@ -311,6 +312,8 @@ export class Session {
       });
     }
     const zone = this.config.get('table.local-time-zone') ?? 'UTC';
+    // Operator state past this budget spills to LMDB under the job's directory (or the temp dir).
+    const budget = stateBudgetFromSetting(this.config.get('state.memory-budget'), jobDir);
     return new Job(
       plan,
       {
@@ -320,9 +323,11 @@ export class Session {
           return this.#registry.createSink(n.table, ctx);
         },
         evalContext: { timeZone: zone },
+        stateBudget: budget,
       },
       {
         name,
+        ...(budget !== undefined ? { onStop: () => budget.close() } : {}),
         ...(jobDir !== undefined ? { checkpointing: { store: new CheckpointStore(join(jobDir, 'checkpoints')), intervalMs, log: this.#log } } : {}),
       },
     );

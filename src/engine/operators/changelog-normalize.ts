@@ -5,6 +5,25 @@ import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind
 import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
 import type { Operator } from '../operator.js';
 import type { StateValue } from '../state/codec.js';
+import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
+import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
+
+/** Rows are immutable: the state of an entry is the row itself. */
+const ROW_CODEC: SpillCodec<Row> = {
+  encode: (row) => row,
+  decode: (_key, state) => {
+    if (!Array.isArray(state)) throw badState('a saved row is not a list');
+    return state as Row;
+  },
+  weigh: (key, row) => 48 + approxValueBytes(key) + approxRowBytes(row),
+  rows: () => 1,
+};
+
+function badState(what: string): StrataError {
+  return new StrataError('STATE', `cannot restore a changelog-normalize operator: ${what}`, {
+    hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
+  });
+}
 
 /**
  * Turns an upsert stream keyed by `node.key` into a full changelog, after Flink's
@@ -29,16 +48,21 @@ import type { StateValue } from '../state/codec.js';
  *
  * Output after each change, applied in order, holds exactly one row per known key.
  *
- * Snapshot: `Map<key, row>`.
+ * Snapshot: `Map<key, row>`. With a state budget the map is a `SpillableMap`: keys not
+ * used lately spill to disk and come back when their key arrives again.
  */
 export class ChangelogNormalizeOperator implements Operator {
   readonly #key: readonly number[];
   readonly #emitUpdateBefore: boolean;
-  #rows = new Map<Key, Row>();
+  readonly #rows: SpillableMap<Row>;
+  readonly #budget: StateBudget | null;
 
-  constructor(node: StreamChangelogNormalize) {
+  constructor(node: StreamChangelogNormalize, options: OperatorStateOptions = {}) {
     this.#key = node.key;
     this.#emitUpdateBefore = node.mode.updateBefore;
+    const budget = options.budget ?? null;
+    this.#budget = budget;
+    this.#rows = new SpillableMap(ROW_CODEC, budget === null ? undefined : { budget, label: `changelog-normalize node ${node.id}` });
   }
 
   process(_port: number, batch: ChangeBatch, out: ChangeBatch): void {
@@ -65,30 +89,22 @@ export class ChangelogNormalizeOperator implements Operator {
         state.delete(k);
       }
     }
+    if (this.#budget !== null) this.#budget.check();
   }
 
   finishBatch(_out: ChangeBatch): void {}
 
   snapshotState(): StateValue {
-    return new Map<Key, StateValue>(this.#rows);
+    return new Map<Key, StateValue>(this.#rows.states());
   }
 
   restoreState(state: StateValue): void {
-    if (!(state instanceof Map)) {
-      throw new StrataError('STATE', 'cannot restore a changelog-normalize operator: the saved state is not a map', {
-        hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
-      });
-    }
-    const rows = new Map<Key, Row>();
-    for (const [k, v] of state as ReadonlyMap<Key, StateValue>) {
-      if (!Array.isArray(v)) {
-        throw new StrataError('STATE', 'cannot restore a changelog-normalize operator: a saved row is not a list', {
-          hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
-        });
-      }
-      rows.set(k, v as Row);
-    }
-    this.#rows = rows;
+    if (!(state instanceof Map)) throw badState('the saved state is not a map');
+    const rows: [Key, Row][] = [];
+    for (const [k, v] of state as ReadonlyMap<Key, StateValue>) rows.push([k, ROW_CODEC.decode(k, v)]);
+    this.#rows.clear();
+    for (const [k, r] of rows) this.#rows.set(k, r);
+    if (this.#budget !== null) this.#budget.check();
   }
 
   stateSize(): number {

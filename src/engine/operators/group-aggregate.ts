@@ -6,10 +6,12 @@ import { formatType, withNullability, type SqlType } from '../../core/types.js';
 import { keyOf, rowEquals, type Key, type Row, type Value } from '../../core/values.js';
 import type { Operator } from '../operator.js';
 import type { StateValue } from '../state/codec.js';
+import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
+import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
 import type { Accumulator, AggregateFunction } from '../functions/aggregates/accumulator.js';
 import { createAggregateFunction } from '../functions/aggregates/aggregate-function.js';
 
-export interface GroupAggregateOptions {
+export interface GroupAggregateOptions extends OperatorStateOptions {
   /**
    * The planner knows the input carries only inserts: MIN/MAX then keep one value per
    * group instead of a multiset. A retraction arriving anyway fails with INTERNAL.
@@ -77,6 +79,9 @@ function typeText(t: SqlType): string {
  * accumulators are dropped, so nothing can drift across a group's lifetimes.
  *
  * State: Map group key → group (key values, row count, accumulators, last emitted row).
+ * With a state budget it is a `SpillableMap`: groups spill to disk least recently used
+ * first (as their snapshot entry) and come back when touched; groups touched in the
+ * current step stay in memory until `finishBatch`, after which the budget may evict.
  */
 export class GroupAggregateOperator implements Operator {
   readonly #node: StreamGroupAggregate;
@@ -92,7 +97,8 @@ export class GroupAggregateOperator implements Operator {
   /** Identifies the aggregate list in snapshots, so state of another query is refused. */
   readonly #signature: string;
 
-  #groups = new Map<Key, Group>();
+  readonly #groups: SpillableMap<Group>;
+  readonly #budget: StateBudget | null;
   /** Groups touched in the current step, in first-touched order. */
   #changed: Group[] = [];
 
@@ -120,6 +126,18 @@ export class GroupAggregateOperator implements Operator {
       sig.push(`${call.fn}${call.distinct ? ' DISTINCT' : ''}(${call.args.map((a) => typeText(inputTypes[a]!)).join(', ')})${call.filter === null ? '' : ' FILTER'}: ${typeText(call.type)}`);
     }
     this.#signature = `keys (${this.#groupKeys.map((k) => typeText(inputTypes[k]!)).join(', ')}); ${sig.join('; ')}${this.#insertOnly ? '; insert-only' : ''}`;
+    this.#budget = options.budget ?? null;
+    const codec: SpillCodec<Group> = {
+      encode: (g) => this.#groupState(g),
+      decode: (key, state) => this.#restoreGroup(key, state),
+      weigh: (key, g) =>
+        160 + approxValueBytes(key) + approxRowBytes(g.keyRow) + (g.emitted === null ? 0 : approxRowBytes(g.emitted)) + 64 * g.accs.length,
+      rows: () => 1,
+    };
+    this.#groups = new SpillableMap(
+      codec,
+      this.#budget === null ? undefined : { budget: this.#budget, label: `group aggregate node ${node.id}` },
+    );
   }
 
   process(_port: number, batch: ChangeBatch, _out: ChangeBatch): void {
@@ -146,6 +164,8 @@ export class GroupAggregateOperator implements Operator {
       }
       if (!g.touched) {
         g.touched = true;
+        // Held until finishBatch: the budget must not evict this step's groups.
+        if (this.#changed.length === 0) groups.pinned = true;
         this.#changed.push(g);
       }
       if (accumulate) {
@@ -231,6 +251,8 @@ export class GroupAggregateOperator implements Operator {
       g.emitted = row;
     }
     changed.length = 0;
+    this.#groups.pinned = false;
+    if (this.#budget !== null) this.#budget.check();
   }
 
   /**
@@ -242,19 +264,40 @@ export class GroupAggregateOperator implements Operator {
       throw new StrataError('INTERNAL', `group aggregate node ${this.#node.id}: state snapshot requested in the middle of a step (before finishBatch)`);
     }
     const groups = new Map<Key, StateValue>();
-    for (const [k, g] of this.#groups) {
-      const accs: StateValue[] = new Array<StateValue>(g.accs.length);
-      for (let i = 0; i < g.accs.length; i++) accs[i] = g.accs[i]!.snapshot();
-      groups.set(k, [g.keyRow, g.count, g.emitted, accs]);
-    }
+    for (const [k, s] of this.#groups.states()) groups.set(k, s);
     return { version: STATE_VERSION, signature: this.#signature, groups };
   }
 
+  /** One group as state: `[key values, row count, last emitted row or null, [accumulator state...]]`. */
+  #groupState(g: Group): StateValue {
+    const accs: StateValue[] = new Array<StateValue>(g.accs.length);
+    for (let i = 0; i < g.accs.length; i++) accs[i] = g.accs[i]!.snapshot();
+    return [g.keyRow, g.count, g.emitted, accs];
+  }
+
+  #fail(what: string): StrataError {
+    return new StrataError('STATE', `cannot restore group aggregate node ${this.#node.id}: ${what}`, {
+      hint: 'The checkpoint was written by a different query or is damaged; restart the job from a checkpoint of this query or without state.',
+    });
+  }
+
+  /** A group from its state (`#groupState`), checked. */
+  #restoreGroup(k: Key, v: StateValue): Group {
+    const fail = (what: string): StrataError => this.#fail(what);
+    const nk = this.#groupKeys.length;
+    if (!Array.isArray(v) || v.length !== 4) throw fail('a group is not [key, count, emitted, accumulators]');
+    const [keyRow, count, emitted, accs] = v as readonly StateValue[];
+    if (!Array.isArray(keyRow) || keyRow.length !== nk) throw fail(`a group key does not have ${nk} values`);
+    if (typeof count !== 'number' || !(count > 0)) throw fail('a group row count is not positive');
+    if (emitted !== null && !Array.isArray(emitted)) throw fail('a last emitted row is not an array');
+    if (!Array.isArray(accs) || accs.length !== this.#fns.length) throw fail(`a group does not have ${this.#fns.length} accumulators`);
+    const restored: Accumulator[] = new Array<Accumulator>(this.#fns.length);
+    for (let i = 0; i < this.#fns.length; i++) restored[i] = this.#fns[i]!.restore((accs as readonly StateValue[])[i] ?? null);
+    return new Group(k, (keyRow as readonly Value[]).slice(), count, restored, emitted === null ? null : (emitted as readonly Value[]).slice());
+  }
+
   restoreState(state: StateValue): void {
-    const fail = (what: string): StrataError =>
-      new StrataError('STATE', `cannot restore group aggregate node ${this.#node.id}: ${what}`, {
-        hint: 'The checkpoint was written by a different query or is damaged; restart the job from a checkpoint of this query or without state.',
-      });
+    const fail = (what: string): StrataError => this.#fail(what);
     if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Map || state instanceof Uint8Array) {
       throw fail('the state is not a record');
     }
@@ -265,24 +308,17 @@ export class GroupAggregateOperator implements Operator {
     }
     const src = rec['groups'];
     if (!(src instanceof Map)) throw fail('the groups are not a Map');
-    const groups = new Map<Key, Group>();
-    const nk = this.#groupKeys.length;
-    for (const [k, v] of src as ReadonlyMap<Key, StateValue>) {
-      if (!Array.isArray(v) || v.length !== 4) throw fail('a group is not [key, count, emitted, accumulators]');
-      const [keyRow, count, emitted, accs] = v as readonly StateValue[];
-      if (!Array.isArray(keyRow) || keyRow.length !== nk) throw fail(`a group key does not have ${nk} values`);
-      if (typeof count !== 'number' || !(count > 0)) throw fail('a group row count is not positive');
-      if (emitted !== null && !Array.isArray(emitted)) throw fail('a last emitted row is not an array');
-      if (!Array.isArray(accs) || accs.length !== this.#fns.length) throw fail(`a group does not have ${this.#fns.length} accumulators`);
-      const restored: Accumulator[] = new Array<Accumulator>(this.#fns.length);
-      for (let i = 0; i < this.#fns.length; i++) restored[i] = this.#fns[i]!.restore((accs as readonly StateValue[])[i] ?? null);
-      groups.set(k, new Group(k, (keyRow as readonly Value[]).slice(), count, restored, emitted === null ? null : (emitted as readonly Value[]).slice()));
-    }
-    this.#groups = groups;
+    const groups: [Key, Group][] = [];
+    for (const [k, v] of src as ReadonlyMap<Key, StateValue>) groups.push([k, this.#restoreGroup(k, v)]);
+    // Checked whole before the live state is replaced.
+    this.#groups.clear();
+    for (const [k, g] of groups) this.#groups.set(k, g);
+    this.#groups.pinned = false;
     this.#changed = [];
+    if (this.#budget !== null) this.#budget.check();
   }
 
-  /** Number of groups held. */
+  /** Number of groups held (in memory and spilled). */
   stateSize(): number {
     return this.#groups.size;
   }

@@ -6,6 +6,7 @@ import { keyOf, type Key, type Row, type Value } from '../../core/values.js';
 import type { Operator } from '../operator.js';
 import type { StateValue } from '../state/codec.js';
 import { KeyedMultiset, type KeyedEntry } from '../state/keyed-multiset.js';
+import type { OperatorStateOptions, StateBudget } from '../state/state-budget.js';
 
 /** One input of the join: its state and how it joins. */
 interface Side {
@@ -54,6 +55,10 @@ interface Side {
  * Output is emitted during `process`; `finishBatch` does nothing.
  *
  * Snapshot: `{ v: 1, left, right }`, each side a `KeyedMultiset` snapshot.
+ *
+ * With a state budget, each side is a tier of it: groups of rows (one per join key)
+ * spill to disk least recently used first and come back when a key is touched. The
+ * operator asks the budget to evict after each input batch, when it holds no entry.
  */
 export class JoinOperator implements Operator {
   readonly #left: Side;
@@ -62,12 +67,14 @@ export class JoinOperator implements Operator {
   readonly #rightArity: number;
   readonly #condition: ((row: Row) => boolean) | null;
   readonly #joinType: StreamJoin['joinType'];
+  readonly #budget: StateBudget | null;
 
   constructor(
     node: StreamJoin,
     leftArity: number,
     rightArity: number,
     condition: ((row: Row) => boolean) | null,
+    options: OperatorStateOptions = {},
   ) {
     if (node.leftKeys.length !== node.rightKeys.length) {
       throw new StrataError(
@@ -77,16 +84,25 @@ export class JoinOperator implements Operator {
     }
     const jt = node.joinType;
     this.#joinType = jt;
+    const budget = options.budget ?? null;
+    this.#budget = budget;
     this.#left = {
       keys: node.leftKeys,
       outer: jt === 'left' || jt === 'full',
-      state: new KeyedMultiset(node.leftUniqueKey),
+      state: new KeyedMultiset(
+        node.leftUniqueKey,
+        // Only a preserved side's entries have their `matches` changed by the join.
+        budget === null ? undefined : { budget, label: `join node ${node.id} left`, callerMutatesEntries: jt === 'left' || jt === 'full' },
+      ),
       isLeft: true,
     };
     this.#right = {
       keys: node.rightKeys,
       outer: jt === 'right' || jt === 'full',
-      state: new KeyedMultiset(node.rightUniqueKey),
+      state: new KeyedMultiset(
+        node.rightUniqueKey,
+        budget === null ? undefined : { budget, label: `join node ${node.id} right`, callerMutatesEntries: jt === 'right' || jt === 'full' },
+      ),
       isLeft: false,
     };
     this.#leftArity = leftArity;
@@ -113,6 +129,8 @@ export class JoinOperator implements Operator {
       if (kind === INSERT || kind === UPDATE_AFTER) this.#accumulate(self, other, rows[i]!, out);
       else this.#retract(self, other, rows[i]!, out);
     }
+    // No entry is held from here on: a safe point to spill.
+    if (this.#budget !== null) this.#budget.check();
   }
 
   finishBatch(_out: ChangeBatch): void {}

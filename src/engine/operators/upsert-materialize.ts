@@ -4,6 +4,20 @@ import { DELETE, INSERT, UPDATE_AFTER } from '../../core/row-kind.js';
 import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
 import type { Operator } from '../operator.js';
 import type { StateValue } from '../state/codec.js';
+import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
+import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
+
+/** A key's list of rows; the state is a copy of the list (the rows are immutable). */
+const LIST_CODEC: SpillCodec<Row[]> = {
+  encode: (rows) => rows.slice(),
+  decode: (_key, state) => (Array.isArray(state) ? (state as readonly Row[]).slice() : []),
+  weigh: (key, rows) => {
+    let n = 64 + approxValueBytes(key) + 8 * rows.length;
+    for (let i = 0; i < rows.length; i++) n += approxRowBytes(rows[i]!);
+    return n;
+  },
+  rows: (rows) => rows.length,
+};
 
 /**
  * UpsertMaterialize (Flink's SinkUpsertMaterializer): makes a changelog whose unique key
@@ -17,13 +31,19 @@ import type { StateValue } from '../state/codec.js';
  *
  * Output: I, UA, D keyed by `key`; the sink always shows the most recent row that is
  * still present for each key. A retraction of a row that is not present is ignored.
+ *
+ * With a state budget the map is a `SpillableMap`: keys not used lately spill to disk.
  */
 export class UpsertMaterializeOperator implements Operator {
   readonly #key: readonly number[];
-  #state = new Map<Key, Row[]>();
+  readonly #state: SpillableMap<Row[]>;
+  readonly #budget: StateBudget | null;
 
-  constructor(node: StreamUpsertMaterialize) {
+  constructor(node: StreamUpsertMaterialize, options: OperatorStateOptions = {}) {
     this.#key = node.key;
+    const budget = options.budget ?? null;
+    this.#budget = budget;
+    this.#state = new SpillableMap(LIST_CODEC, budget === null ? undefined : { budget, label: `upsert-materialize node ${node.id}` });
   }
 
   process(_port: number, batch: ChangeBatch, out: ChangeBatch): void {
@@ -57,27 +77,25 @@ export class UpsertMaterializeOperator implements Operator {
         out.push(UPDATE_AFTER, list[list.length - 1]!);
       }
     }
+    if (this.#budget !== null) this.#budget.check();
   }
 
   finishBatch(_out: ChangeBatch): void {}
 
   snapshotState(): StateValue {
     const m = new Map<Key, StateValue>();
-    for (const [k, rows] of this.#state) m.set(k, rows.map((r) => [...r]));
+    for (const [k, rows] of this.#state.states()) m.set(k, rows);
     return m;
   }
 
   restoreState(state: StateValue): void {
-    this.#state = new Map();
+    this.#state.clear();
     if (!(state instanceof Map)) return;
-    for (const [k, rows] of state as ReadonlyMap<Key, StateValue>) {
-      this.#state.set(k, (rows as readonly (readonly StateValue[])[]).map((r) => r as Row));
-    }
+    for (const [k, rows] of state as ReadonlyMap<Key, StateValue>) this.#state.set(k, LIST_CODEC.decode(k, rows));
+    if (this.#budget !== null) this.#budget.check();
   }
 
   stateSize(): number {
-    let n = 0;
-    for (const l of this.#state.values()) n += l.length;
-    return n;
+    return this.#state.hotRows() + this.#state.spilledRows();
   }
 }

@@ -152,12 +152,23 @@ describe('decodeState on damaged bytes', () => {
   });
 
   test('damaged bigint and decimal digits throw STATE', () => {
-    const big = Buffer.from(encodeState(12345n));
+    // Beyond 64 bits, integers are stored as decimal text (within, as 8 bytes).
+    const big = Buffer.from(encodeState(123456789012345678901234567890n));
     big[6] = 'x'.charCodeAt(0);
     assert.throws(() => decodeState(big), isStateError);
-    const dec = Buffer.from(encodeState(new Decimal(12345n, 2)));
+    const dec = Buffer.from(encodeState(new Decimal(123456789012345678901234567890n, 2)));
     dec[5] = '.'.charCodeAt(0);
     assert.throws(() => decodeState(dec), isStateError);
+  });
+
+  test('64-bit integers and decimals take 8 bytes and round-trip at the edges', () => {
+    for (const v of [0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 63n, -(2n ** 63n) - 1n]) {
+      assert.equal(decodeState(encodeState(v)), v);
+      const d = decodeState(encodeState(new Decimal(v, 7))) as Decimal;
+      assert.equal(d.unscaled, v);
+      assert.equal(d.scale, 7);
+    }
+    assert.equal(encodeState(2n ** 63n - 1n).length, 9);
   });
 
   test('random corruption either decodes to some value or throws STATE, never another error', () => {

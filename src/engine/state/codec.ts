@@ -31,6 +31,12 @@ const T_BYTES = 7;
 const T_ARRAY = 8;
 const T_MAP = 9;
 const T_RECORD = 10;
+/** A bigint within signed 64 bits: 8 bytes instead of its decimal text. */
+const T_INT64 = 11;
+/** A Decimal whose unscaled value fits signed 64 bits. */
+const T_DECIMAL64 = 12;
+const MIN_I64 = -(2n ** 63n);
+const MAX_I64 = 2n ** 63n - 1n;
 
 class Writer {
   buf = Buffer.allocUnsafe(1024);
@@ -57,12 +63,17 @@ class Writer {
     this.buf.writeDoubleLE(v, this.pos);
     this.pos += 8;
   }
+  i64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(v, this.pos);
+    this.pos += 8;
+  }
   str(s: string): void {
-    const n = Buffer.byteLength(s);
-    this.u32(n);
-    this.ensure(n);
-    this.buf.write(s, this.pos, 'utf8');
-    this.pos += n;
+    // Room for the worst case (3 bytes per UTF-16 unit), then write and back-fill the length.
+    this.ensure(4 + s.length * 3);
+    const n = this.buf.write(s, this.pos + 4, 'utf8');
+    this.buf.writeUInt32LE(n, this.pos);
+    this.pos += 4 + n;
   }
   bytes(b: Uint8Array): void {
     this.u32(b.length);
@@ -81,6 +92,10 @@ function write(w: Writer, v: StateValue): void {
       w.u8(T_NUMBER);
       return w.f64(v);
     case 'bigint':
+      if (v >= MIN_I64 && v <= MAX_I64) {
+        w.u8(T_INT64);
+        return w.i64(v);
+      }
       w.u8(T_BIGINT);
       return w.str(v.toString());
     case 'string':
@@ -88,8 +103,14 @@ function write(w: Writer, v: StateValue): void {
       return w.str(v);
   }
   if (v instanceof Decimal) {
-    w.u8(T_DECIMAL);
-    w.str(v.unscaled.toString());
+    const u = v.unscaled;
+    if (u >= MIN_I64 && u <= MAX_I64) {
+      w.u8(T_DECIMAL64);
+      w.i64(u);
+    } else {
+      w.u8(T_DECIMAL);
+      w.str(u.toString());
+    }
     return w.u32(v.scale + 0x8000);
   }
   if (v instanceof Uint8Array) {
@@ -151,6 +172,12 @@ class Reader {
     this.pos += 8;
     return v;
   }
+  i64(): bigint {
+    this.need(8);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
   str(): string {
     const n = this.u32();
     this.need(n);
@@ -189,6 +216,12 @@ function read(r: Reader): StateValue {
       return r.f64();
     case T_BIGINT:
       return parseBigint(r);
+    case T_INT64:
+      return r.i64();
+    case T_DECIMAL64: {
+      const u = r.i64();
+      return new Decimal(u, r.u32() - 0x8000);
+    }
     case T_STRING:
       return r.str();
     case T_DECIMAL: {

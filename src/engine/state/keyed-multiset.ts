@@ -1,7 +1,10 @@
 import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
 import { valueEquals, type Key, type Row, type Value } from '../../core/values.js';
-import type { StateValue } from './codec.js';
+import { decodeState, encodeState, type StateValue } from './codec.js';
+import { KeyFilter } from './key-filter.js';
+import type { SpillSpace } from './spill-store.js';
+import { approxRowBytes, approxValueBytes, type KeyedStateOptions, type SpillableTier, type StateBudget } from './state-budget.js';
 
 /** One distinct row held in a KeyedMultiset. */
 export interface KeyedEntry {
@@ -36,6 +39,14 @@ const INDEX_AT = 16;
 const MAX_PROBE = 6;
 /** The fingerprint of an empty slot: hashes are never negative. */
 const NO_FP = -1;
+/** Approximate heap bytes of an entry without its row: the Entry object and its two list slots. */
+const ENTRY_BYTES = 96;
+/** Approximate heap bytes of a group without its key or entries: object, two lists (V8 gives a first push 17 slots), a map slot. */
+const GROUP_BYTES = 400;
+/** Spill mode: one new row (and one new group) in this many is weighed. */
+const SAMPLE_EVERY = 32;
+/** Disk copies of groups that died in memory, removed in one transaction. */
+const FLUSH_DELETES_AT = 4096;
 
 class Entry implements KeyedEntry {
   readonly row: Row;
@@ -73,6 +84,15 @@ class Group implements KeyedGroup {
   index: Map<number, Entry> | null = null;
   /** What the index hashes: 0 the fingerprint, 1 every identifying field (strings sampled), 2 the same with strings whole. */
   level = 0;
+  /**
+   * Used again since it came into memory or since the eviction scan last passed it
+   * (second-chance LRU; a group used once, e.g. by a scan of new keys, goes first).
+   */
+  ref = false;
+  /** The spill store holds a copy of this group (it was read back from disk). */
+  onDisk = false;
+  /** Changed (or handed to a caller that may change its entries) since it was read from disk. */
+  dirty = true;
 
   constructor(key: Key, seq: number) {
     // As a Map does, -0 is kept as 0.
@@ -130,6 +150,24 @@ class GroupMap {
     this.#other.clear();
   }
 
+  /** Moves `g` to the end of the iteration order (the most recently used end). */
+  moveToBack(g: Group): void {
+    const k = mapKey(g.key);
+    if (this.#main.get(k) === g) {
+      this.#main.delete(k);
+      this.#main.set(k, g);
+    } else {
+      this.#other.delete(g.key);
+      this.#other.set(g.key, g);
+    }
+  }
+
+  /** The groups from least to most recently moved; live (sees `moveToBack` while iterating). */
+  *scan(): Generator<Group> {
+    yield* this.#main.values();
+    yield* this.#other.values();
+  }
+
   /** The groups in creation order. */
   values(): Iterable<Group> {
     if (this.#other.size === 0) return this.#main.values();
@@ -161,17 +199,52 @@ class GroupMap {
  *
  * Snapshot layout (a StateValue): `Map<groupKey, [row, count, matches][]>`, entries in
  * group order. Fingerprints and indexes are rebuilt from the rows on restore.
+ *
+ * Spilling (with a `StateBudget`): whole groups move between memory and the budget's
+ * spill store, encoded as their snapshot entry (`[row, count, matches][]`). A group used
+ * since the eviction scan last passed it gets a second chance (moved to the back), so
+ * the budget evicts about the least recently used groups. A lookup that misses in
+ * memory while groups are spilled reads the key from disk and makes the group hot
+ * again; until then a miss costs one integer test. Evictions happen only inside
+ * `StateBudget.check()`, which the owner calls between batches: an entry or group
+ * returned by `group`, `find` or `add` stays valid until the owner's next check.
  */
-export class KeyedMultiset {
+export class KeyedMultiset implements SpillableTier {
   readonly #groups = new GroupMap();
   readonly #uniqueKey: readonly number[] | null;
   /** The fields the fingerprint hashes; null (multiset mode) until chosen. */
   #fpFields: readonly number[] | null;
+  /** Rows held, in memory and on disk, duplicates counted. */
   #rows = 0;
+  readonly label: string;
+  readonly #budget: StateBudget | null;
+  readonly #space: SpillSpace | null;
+  /** Entries (distinct rows) in memory. */
+  #hotEntries = 0;
+  #spilledGroups = 0;
+  #spilledRows = 0;
+  /** Keys of groups that died in memory while the disk held a copy: removed at the next write. */
+  readonly #stale = new Set<Key>();
+  /** The keys written to disk (null until the first eviction): most misses skip the LMDB read. */
+  #filter: KeyFilter | null = null;
+  /** The caller changes entries' `matches` (the join, on a preserved side): a lookup dirties a group. */
+  readonly #callerMutates: boolean;
+  #avgRowBytes = 0;
+  #avgGroupBytes = GROUP_BYTES;
+  #sampleTick = 0;
 
-  constructor(uniqueKey: readonly number[] | null) {
+  /**
+   * `options.callerMutatesEntries` (default true): whether the caller changes the
+   * `matches` of entries it gets from `group` or `find`. When false, a group read back
+   * from disk and only looked at since is dropped from memory without a write.
+   */
+  constructor(uniqueKey: readonly number[] | null, options?: KeyedStateOptions & { readonly callerMutatesEntries?: boolean }) {
     this.#uniqueKey = uniqueKey;
     this.#fpFields = uniqueKey;
+    this.#callerMutates = options?.callerMutatesEntries ?? true;
+    this.label = options?.label ?? 'keyed multiset';
+    this.#budget = options?.budget ?? null;
+    this.#space = this.#budget === null ? null : this.#budget.register(this);
   }
 
   /** True in unique-key mode. */
@@ -184,20 +257,26 @@ export class KeyedMultiset {
     return this.#rows;
   }
 
-  /** Number of non-empty groups. */
+  /** Number of non-empty groups, in memory and on disk. */
   get groupCount(): number {
-    return this.#groups.size;
+    return this.#groups.size + this.#spilledGroups;
   }
 
   /** The entries of one group; undefined when the group is empty. Do not modify it. */
   group(key: Key): KeyedGroup | undefined {
-    return this.#groups.get(key);
+    let g = this.#groups.get(key);
+    if (g !== undefined) g.ref = true;
+    else if (this.#spilledGroups === 0 || (g = this.#load(key)) === undefined) return undefined;
+    if (this.#callerMutates) g.dirty = true;
+    return g;
   }
 
   /** The entry of group `key` that holds `row` (an equal row, or in unique-key mode the row with the same unique key). */
   find(key: Key, row: Row): KeyedEntry | undefined {
-    const g = this.#groups.get(key);
-    if (g === undefined) return undefined;
+    let g = this.#groups.get(key);
+    if (g !== undefined) g.ref = true;
+    else if (this.#spilledGroups === 0 || (g = this.#load(key)) === undefined) return undefined;
+    if (this.#callerMutates) g.dirty = true;
     const f = this.#fpFields;
     return this.#find(g, row, f === null ? 0 : hashFields(row, f, false));
   }
@@ -208,7 +287,9 @@ export class KeyedMultiset {
    */
   add(key: Key, row: Row): KeyedEntry {
     let g = this.#groups.get(key);
-    if (g === undefined) g = this.#groups.create(key);
+    if (g !== undefined) g.ref = true;
+    else g = (this.#spilledGroups === 0 ? undefined : this.#load(key)) ?? this.#newGroup(key);
+    g.dirty = true;
     const f = this.#fpFields;
     const fp = f === null ? 0 : hashFields(row, f, false);
     const e = g.size === 0 ? undefined : this.#find(g, row, fp);
@@ -227,8 +308,10 @@ export class KeyedMultiset {
     const g = this.#groups.get(key);
     const e = entry as Entry;
     if (g === undefined || e.slot < 0 || g.entries[e.slot] !== e) return;
+    g.dirty = true;
     this.#rows--;
     if (--e.count > 0) return;
+    this.#hotEntries--;
     const list = g.entries;
     const fps = g.fps;
     list[e.slot] = null;
@@ -237,6 +320,7 @@ export class KeyedMultiset {
     if (g.index !== null) unchain(g.index, e);
     if (--g.size === 0) {
       this.#groups.delete(g);
+      if (g.onDisk) this.#dropDiskCopy(g.key);
       return;
     }
     // Trailing holes go at once; inner holes when they outnumber the live entries.
@@ -247,44 +331,70 @@ export class KeyedMultiset {
     if (list.length > 2 * g.size) compact(g);
   }
 
-  /** A copy of the whole state as plain data (the live state may change afterwards). */
+  /**
+   * A copy of the whole state as plain data (the live state may change afterwards):
+   * the groups in memory in creation order, then the spilled ones.
+   */
   snapshot(): StateValue {
     const out = new Map<Key, StateValue>();
-    for (const g of this.#groups.values()) {
-      const entries: StateValue[] = [];
-      const list = g.entries;
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i];
-        if (e !== null && e !== undefined) entries.push([e.row, e.count, e.matches]);
-      }
-      out.set(g.key, entries);
+    for (const g of this.#groups.values()) out.set(g.key, groupState(g));
+    if (this.#spilledGroups > 0) {
+      this.#flushStale();
+      // The disk also holds copies of groups now in memory: those were written above.
+      for (const [key, buf] of this.#space!.entries()) if (this.#groups.get(key) === undefined) out.set(key, decodeState(buf));
     }
     return out;
   }
 
-  /** Replaces the state with a snapshot taken by `snapshot()` (possibly encoded and decoded). */
+  /**
+   * Replaces the state with a snapshot taken by `snapshot()` (possibly encoded and
+   * decoded). With a budget, what does not fit spills at once.
+   */
   restore(state: StateValue, what: string): void {
     this.#groups.clear();
+    if (this.#spilledGroups > 0 || this.#stale.size > 0 || this.#filter !== null) this.#space!.clear();
+    this.#stale.clear();
+    this.#filter = null;
+    this.#spilledGroups = 0;
+    this.#spilledRows = 0;
+    this.#hotEntries = 0;
     this.#rows = 0;
     this.#fpFields = this.#uniqueKey;
     if (!(state instanceof Map)) throw badState(what, 'expected a map of groups');
     for (const [key, entries] of state as ReadonlyMap<Key, StateValue>) {
-      if (!Array.isArray(entries)) throw badState(what, 'a group is not a list of entries');
       // Registered first: choosing the fingerprint (in #append) rehashes every group.
-      const g = this.#groups.get(key) ?? this.#groups.create(key);
-      for (const raw of entries as readonly StateValue[]) {
-        if (!Array.isArray(raw) || raw.length !== 3) throw badState(what, 'an entry is not [row, count, matches]');
-        const [row, count, matches] = raw as readonly StateValue[];
-        if (!Array.isArray(row) || typeof count !== 'number' || count < 1 || typeof matches !== 'number') {
-          throw badState(what, 'an entry is not [row, count, matches]');
-        }
-        const r = row as Row;
-        const f = this.#fpFields;
-        this.#append(g, r, count, matches, f === null ? 0 : hashFields(r, f, false));
-        this.#rows += count;
-      }
+      const g = this.#groups.get(key) ?? this.#newGroup(key);
+      this.#fill(g, entries, what);
       if (g.size === 0) this.#groups.delete(g);
     }
+    this.#budget?.check();
+  }
+
+  /** Appends the entries of a group's state (`[row, count, matches][]`) to `g`; returns the rows added. */
+  #fill(g: Group, entries: StateValue, what: string): number {
+    if (!Array.isArray(entries)) throw badState(what, 'a group is not a list of entries');
+    let rows = 0;
+    for (const raw of entries as readonly StateValue[]) {
+      if (!Array.isArray(raw) || raw.length !== 3) throw badState(what, 'an entry is not [row, count, matches]');
+      const [row, count, matches] = raw as readonly StateValue[];
+      if (!Array.isArray(row) || typeof count !== 'number' || count < 1 || typeof matches !== 'number') {
+        throw badState(what, 'an entry is not [row, count, matches]');
+      }
+      const r = row as Row;
+      const f = this.#fpFields;
+      this.#append(g, r, count, matches, f === null ? 0 : hashFields(r, f, false));
+      rows += count;
+    }
+    this.#rows += rows;
+    return rows;
+  }
+
+  #newGroup(key: Key): Group {
+    if (this.#budget !== null && this.#sampleTick % SAMPLE_EVERY === 0) {
+      const w = GROUP_BYTES + approxValueBytes(key);
+      this.#avgGroupBytes += (w - this.#avgGroupBytes) / 16;
+    }
+    return this.#groups.create(key);
   }
 
   /** Appends a new entry (the caller knows the row is not present) with fingerprint `fp`. */
@@ -294,6 +404,11 @@ export class KeyedMultiset {
     list.push(e);
     g.fps.push(fp);
     g.size++;
+    this.#hotEntries++;
+    if (this.#budget !== null && this.#sampleTick++ % SAMPLE_EVERY === 0) {
+      const w = approxRowBytes(row);
+      this.#avgRowBytes = this.#avgRowBytes === 0 ? w : this.#avgRowBytes + (w - this.#avgRowBytes) / 16;
+    }
     if (g.index !== null) {
       e.hash = g.level === 0 ? fp : this.#levelHash(row, g.level);
       chain(g.index, e);
@@ -303,6 +418,119 @@ export class KeyedMultiset {
       this.#buildIndex(g, 0);
     }
     return e;
+  }
+
+  // Spilling -----------------------------------------------------------------
+
+  hotBytes(): number {
+    return this.#hotEntries * (ENTRY_BYTES + this.#avgRowBytes) + this.#groups.size * this.#avgGroupBytes;
+  }
+
+  /** Rows in memory, duplicates counted. */
+  hotRows(): number {
+    return this.#rows - this.#spilledRows;
+  }
+
+  /** Rows on disk, duplicates counted. */
+  spilledRows(): number {
+    return this.#spilledRows;
+  }
+
+  evictable(): boolean {
+    return this.#groups.size > 0;
+  }
+
+  evict(bytes: number): number {
+    const space = this.#space;
+    if (space === null) return 0;
+    const groups = this.#groups;
+    const perEntry = ENTRY_BYTES + this.#avgRowBytes;
+    const perGroup = this.#avgGroupBytes;
+    const victims: Group[] = [];
+    let freed = 0;
+    // Each group is seen at most twice: once to clear its mark, once more to go.
+    let steps = 2 * groups.size + 1;
+    for (const g of groups.scan()) {
+      if (freed >= bytes || steps-- <= 0) break;
+      if (g.ref) {
+        g.ref = false;
+        groups.moveToBack(g);
+        continue;
+      }
+      if (!space.fits(g.key)) continue;
+      victims.push(g);
+      freed += perGroup + g.size * perEntry;
+    }
+    if (victims.length === 0) return 0;
+    const stale = this.#stale;
+    const filter = (this.#filter ??= new KeyFilter());
+    let rows = 0;
+    let entries = 0;
+    this.#budget!.store.write(() => {
+      for (const k of stale) space.remove(k);
+      stale.clear();
+      for (let i = 0; i < victims.length; i++) {
+        const g = victims[i]!;
+        // A group read from disk and not changed since: its disk copy is current.
+        if (g.dirty || !g.onDisk) {
+          space.put(g.key, encodeState(groupState(g)));
+          filter.add(g.key);
+        }
+      }
+    });
+    for (let i = 0; i < victims.length; i++) {
+      const g = victims[i]!;
+      const list = g.entries;
+      for (let j = 0; j < list.length; j++) {
+        const e = list[j];
+        if (e === null || e === undefined) continue;
+        rows += e.count;
+        e.slot = -1;
+      }
+      entries += g.size;
+      groups.delete(g);
+    }
+    this.#hotEntries -= entries;
+    this.#spilledGroups += victims.length;
+    this.#spilledRows += rows;
+    if (filter.full) {
+      // Sized again for what is on disk now; keys that left it drop out.
+      filter.reset(2 * (this.#spilledGroups + this.#groups.size));
+      for (const k of space.keys()) filter.add(k);
+    }
+    return freed;
+  }
+
+  /**
+   * Reads group `key` back from disk into memory; undefined when it is not there. The
+   * disk keeps its copy (the group is then on disk and in memory; memory wins).
+   */
+  #load(key: Key): Group | undefined {
+    if (this.#filter !== null && !this.#filter.mayContain(key)) return undefined;
+    if (this.#stale.size > 0 && this.#stale.has(key)) return undefined;
+    const buf = this.#space!.get(key);
+    if (buf === undefined) return undefined;
+    const state = decodeState(buf);
+    const g = this.#groups.create(key);
+    const rows = this.#fill(g, state, this.label);
+    // #fill counted the rows as new; they were held all along.
+    this.#rows -= rows;
+    this.#spilledRows -= rows;
+    this.#spilledGroups--;
+    // The disk copy stays: evicting the group unchanged costs no write.
+    g.onDisk = true;
+    g.dirty = false;
+    return g;
+  }
+
+  /** Group `key` died in memory: its disk copy must go (at the next write; misses skip it until then). */
+  #dropDiskCopy(key: Key): void {
+    this.#stale.add(key);
+    if (this.#stale.size >= FLUSH_DELETES_AT) this.#flushStale();
+  }
+
+  #flushStale(): void {
+    if (this.#stale.size > 0) this.#space!.removeAll(this.#stale);
   }
 
   #find(g: Group, row: Row, fp: number): Entry | undefined {
@@ -375,6 +603,17 @@ export class KeyedMultiset {
       chain(index, e);
     }
   }
+}
+
+/** A group's entries as state: `[row, count, matches][]` in group order. */
+function groupState(g: Group): StateValue[] {
+  const entries: StateValue[] = [];
+  const list = g.entries;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (e !== null && e !== undefined) entries.push([e.row, e.count, e.matches]);
+  }
+  return entries;
 }
 
 /**
