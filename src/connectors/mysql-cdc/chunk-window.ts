@@ -23,8 +23,10 @@ export class ChunkWindow {
   readonly #lower: { readonly value: Value } | null;
   readonly #upper: { readonly value: Value } | null;
   readonly #identity: readonly number[] | null;
-  readonly #rows: Map<Key, Row> | null;
-  readonly #plain: Row[];
+  /** The rows by identity, built at the first change (most chunks see none). */
+  #rows: Map<Key, Row> | null = null;
+  /** The SELECT's rows, until the first change. */
+  #plain: Row[];
 
   constructor(
     tableIndex: number,
@@ -38,15 +40,22 @@ export class ChunkWindow {
     this.#keyIndex = keyIndex;
     this.#lower = lower;
     this.#upper = upper;
-    this.#identity = identity;
-    if (identity === null || identity.length === 0) {
-      this.#rows = null;
-      this.#plain = rows.slice();
-    } else {
-      this.#rows = new Map();
+    this.#identity = identity === null || identity.length === 0 ? null : identity;
+    this.#plain = rows as Row[];
+  }
+
+  /** The rows by identity (built on first use: a Map over the SELECT's rows, in their order). */
+  #byKey(): Map<Key, Row> {
+    let m = this.#rows;
+    if (m === null) {
+      m = new Map();
+      const identity = this.#identity!;
+      const plain = this.#plain;
+      for (let i = 0; i < plain.length; i++) m.set(keyOf(plain[i]!, identity), plain[i]!);
+      this.#rows = m;
       this.#plain = [];
-      for (let i = 0; i < rows.length; i++) this.#rows.set(keyOf(rows[i]!, identity), rows[i]!);
     }
+    return m;
   }
 
   /** True when `row`'s chunk key is in `(lower, upper]`. */
@@ -62,14 +71,14 @@ export class ChunkWindow {
 
   /** A row inserted (or the after image of an update): set if in range. */
   upsert(row: Row): void {
-    if (this.#rows === null || !this.inRange(row)) return;
-    this.#rows.set(keyOf(row, this.#identity!), row);
+    if (this.#identity === null || !this.inRange(row)) return;
+    this.#byKey().set(keyOf(row, this.#identity), row);
   }
 
   /** A row deleted (or the before image of an update): removed if in range. */
   remove(row: Row): void {
-    if (this.#rows === null || !this.inRange(row)) return;
-    this.#rows.delete(keyOf(row, this.#identity!));
+    if (this.#identity === null || !this.inRange(row)) return;
+    this.#byKey().delete(keyOf(row, this.#identity));
   }
 
   /**
@@ -77,7 +86,7 @@ export class ChunkWindow {
    * (before, after, before, after, …).
    */
   apply(op: 'insert' | 'update' | 'delete', rows: readonly Row[]): void {
-    if (this.#rows === null) return;
+    if (this.#identity === null) return;
     if (op === 'insert') for (let i = 0; i < rows.length; i++) this.upsert(rows[i]!);
     else if (op === 'delete') for (let i = 0; i < rows.length; i++) this.remove(rows[i]!);
     else

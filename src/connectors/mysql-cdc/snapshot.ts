@@ -3,7 +3,7 @@ import type { Row, Value } from '../../core/values.js';
 import { columnFromInformationSchema, INFORMATION_SCHEMA_COLUMNS_SQL, type InformationSchemaColumn, type MysqlColumn } from './binlog/column-types.js';
 import type { MysqlConnection } from './binlog/connection.js';
 import type { BinlogPosition } from './binlog/events.js';
-import { SNAPSHOT_SESSION_SQL, snapshotSelectExpr, textToValue } from './binlog/text-values.js';
+import { SNAPSHOT_SESSION_SQL, snapshotSelectExpr, TextRowDecoder, textToValue } from './binlog/text-values.js';
 
 /**
  * The snapshot phase of `mysql-cdc` (docs/design/20261121_mysql-cdc.md):
@@ -212,22 +212,43 @@ export async function chunkUpperBound(conn: MysqlConnection, t: CapturedTable, k
   return raw === undefined ? null : raw === null ? { literal: 'NULL', value: null } : { literal: keyLiteral(raw, keyCol), value: textToValue(raw, keyCol) };
 }
 
-/** The rows of the key range `(lower, upper]` (null bounds: unbounded; the first chunk includes NULL keys), in key order. */
+/** Row decoders per captured table (text protocol → Strata values, from the packet bytes). */
+const decoders = new WeakMap<CapturedTable, TextRowDecoder>();
+
+function rowDecoder(t: CapturedTable): TextRowDecoder {
+  let d = decoders.get(t);
+  if (d === undefined) {
+    d = new TextRowDecoder(t.columns);
+    decoders.set(t, d);
+  }
+  return d;
+}
+
+/**
+ * The rows of the key range `(lower, upper]` (null bounds: unbounded; the first chunk includes
+ * NULL keys), in key order. Rows are decoded from the packets as they arrive (`queryRows`), so
+ * decoding overlaps with the server reading the rest of the range.
+ */
 export async function readChunkRange(conn: MysqlConnection, t: CapturedTable, keyIndex: number, lower: string | null, upper: ChunkBound | null): Promise<Row[]> {
   const key = quoteIdent(t.columns[keyIndex]!.name);
   const conds: string[] = [];
   if (lower !== null) conds.push(`${key} > ${lower}`);
   if (upper !== null) conds.push(upper.value === null ? `${key} IS NULL` : lower === null ? `(${key} IS NULL OR ${key} <= ${upper.literal})` : `${key} <= ${upper.literal}`);
   const list = t.columns.map(snapshotSelectExpr).join(', ');
-  const r = await conn.queryRaw(`SELECT ${list} FROM ${tableRef(t)}${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${key}`);
-  const rows: Row[] = new Array<Row>(r.rows.length);
-  const cols = t.columns;
-  for (let i = 0; i < r.rows.length; i++) {
-    const src = r.rows[i]!;
-    const out = new Array<Value>(cols.length);
-    for (let j = 0; j < cols.length; j++) out[j] = textToValue(src[j] ?? null, cols[j]!);
-    rows[i] = out;
-  }
+  const decoder = rowDecoder(t);
+  const rows: Row[] = [];
+  await conn.queryRows(`SELECT ${list} FROM ${tableRef(t)}${conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${key}`, (columns) => {
+    if (columns.length !== t.columns.length) {
+      throw new StrataError('CONNECTOR_DATA', `MySQL ${conn.place.server} returned ${columns.length} columns for \`${t.database}\`.\`${t.table}\`, which has ${t.columns.length}`, {
+        hint: 'The table changed during the snapshot; restart the source.',
+      });
+    }
+    return {
+      row(buf: Buffer, start: number, end: number): void {
+        rows.push(decoder.decode(buf, start, end));
+      },
+    };
+  });
   return rows;
 }
 

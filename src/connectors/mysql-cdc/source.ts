@@ -32,7 +32,7 @@ import {
   type CapturedTable,
 } from './snapshot.js';
 import { BinlogHub, compareBinlogPositions } from './binlog-hub.js';
-import { SnapshotSpool } from './spool.js';
+import { SnapshotSpool, type SpoolUnit } from './spool.js';
 import { findTimestampPosition } from './timestamp-start.js';
 
 /**
@@ -105,6 +105,8 @@ interface Projection {
   readonly keyIndex: number;
   /** Index of the table among the matched tables. */
   readonly tableIndex: number;
+  /** The declared row is the MySQL row as it is (same columns in order, no casts): rows pass through. */
+  readonly identity: boolean;
 }
 
 /** Rows events of the transaction being read that fall after a chunk's low watermark (applied at its commit). */
@@ -157,6 +159,9 @@ export class MysqlCdcSource implements SourceReader {
   readonly #projections = new WeakMap<TableMapEvent, Projection | null>();
   #estimated: number | null = null;
   #spool: SnapshotSpool | null = null;
+  /** The spool was deleted after a binlog-phase checkpoint (checkpointComplete). */
+  #spoolGone = false;
+  #spoolRemoval: Promise<void> | null = null;
   #error: StrataError | null = null;
   #done = false;
   #closed = false;
@@ -335,7 +340,10 @@ export class MysqlCdcSource implements SourceReader {
       }
       try {
         const idx = i;
-        casts.push(compileCast((r) => r[idx] ?? null, from, f.type, false, { timeZone: this.#timeZone }));
+        const read: Evaluator = (r) => r[idx] ?? null;
+        const cast = compileCast(read, from, f.type, false, { timeZone: this.#timeZone });
+        // A cast that leaves values as they are (VARCHAR(n) → STRING) comes back as `read`.
+        casts.push(cast === read ? null : cast);
       } catch (e) {
         throw new StrataError(
           'CONNECTOR_OPTION',
@@ -344,7 +352,9 @@ export class MysqlCdcSource implements SourceReader {
         );
       }
     }
-    return { source, casts, keyIndex, tableIndex };
+    let identity = source.length === columns.length;
+    for (let j = 0; j < source.length && identity; j++) if (source[j] !== j || casts[j] !== null) identity = false;
+    return { source, casts, keyIndex, tableIndex, identity };
   }
 
   #projectionOf(tm: TableMapEvent): Projection | null {
@@ -365,6 +375,7 @@ export class MysqlCdcSource implements SourceReader {
   }
 
   #emitRow(p: Projection, row: Row): Row {
+    if (p.identity) return row;
     const n = p.source.length;
     const out = new Array<Value>(n);
     for (let j = 0; j < n; j++) {
@@ -417,12 +428,11 @@ export class MysqlCdcSource implements SourceReader {
     for (let i = from.seq; i < spool.count; i++) {
       if (this.#closed) return at;
       await this.#waitForSpace();
-      const rec = (await spool.read(i)) as Readonly<Record<string, StateValue>>;
-      const kindsRaw = rec['k'] as Uint8Array;
-      const kinds = new Array<RowKind>(kindsRaw.length);
-      for (let j = 0; j < kindsRaw.length; j++) kinds[j] = kindsRaw[j] as RowKind;
-      at = parseOffsets(rec['o'] ?? null, this.#where);
-      this.#push({ kinds, rows: rec['r'] as unknown as Row[], offsets: at });
+      const rec = await spool.readUnit(i);
+      const kinds = new Array<RowKind>(rec.kinds.length);
+      for (let j = 0; j < rec.kinds.length; j++) kinds[j] = rec.kinds[j] as RowKind;
+      at = parseOffsets(rec.offsets, this.#where);
+      this.#push({ kinds, rows: rec.rows as Row[], offsets: at });
     }
     return at;
   }
@@ -430,36 +440,51 @@ export class MysqlCdcSource implements SourceReader {
   /**
    * Hands a unit of the snapshot phase to `poll`: with a spool, appended (fsynced) first, so
    * that what `poll` returns is always in the spool. Units without changes are not spooled
-   * (their offsets name the spool records before them and the same position).
+   * (their offsets name the spool records before them and the same position). Resolves once
+   * the unit (and every one before it) is queued for `poll`.
    */
   async #emit(p: Pending): Promise<void> {
-    await this.#emitMany([p]);
+    await this.#stage([p]).queued;
   }
 
-  /** `#emit` for several units in order, with one fsync. */
+  /** `#emit` for several units in order, with one write and one fsync. */
   async #emitMany(units: readonly Pending[]): Promise<void> {
+    await this.#stage(units).queued;
+  }
+
+  /**
+   * Stages units of the snapshot phase: without a spool they are queued for `poll` at once;
+   * with one they are stamped with their spool records, encoded and appended now (in order after
+   * earlier appends), and queued for `poll` once durable (`queued`). `last`: the offsets after
+   * the last unit (what `#produced` becomes: a retry resumes after staged units, which are
+   * queued whatever happens to the connection). A failed append fails the reader.
+   */
+  #stage(units: readonly Pending[]): { last: Offsets | null; queued: Promise<void> } {
     const spool = this.#spool;
     if (spool === null) {
       for (const u of units) this.#push(u);
-      return;
+      return { last: units.length > 0 ? units[units.length - 1]!.offsets : null, queued: Promise.resolve() };
     }
     let seq = spool.count;
     const stamped: Pending[] = [];
-    const records: StateValue[] = [];
+    const records: SpoolUnit[] = [];
     for (const u of units) {
       if (u.rows.length === 0) {
         stamped.push({ ...u, offsets: { ...u.offsets, seq, spool: spool.id } });
         continue;
       }
       const offsets: Offsets = { ...u.offsets, seq: ++seq, spool: spool.id };
-      const kinds = new Uint8Array(u.kinds.length);
-      for (let i = 0; i < kinds.length; i++) kinds[i] = u.kinds[i]!;
-      records.push({ o: offsetsRecord(offsets), k: kinds, r: u.rows as unknown as StateValue });
+      records.push({ offsets: offsetsRecord(offsets), kinds: u.kinds, rows: u.rows });
       stamped.push({ kinds: u.kinds, rows: u.rows, offsets });
     }
-    await spool.appendMany(records);
-    if (this.#closed) return;
-    for (const u of stamped) this.#push(u);
+    const last = stamped.length > 0 ? stamped[stamped.length - 1]!.offsets : null;
+    if (last !== null) this.#produced = last;
+    const queued = spool.appendUnits(records).then(() => {
+      if (this.#closed) return;
+      for (const u of stamped) this.#enqueue(u);
+    });
+    queued.catch(() => undefined); // awaited by the caller or a later stage; never unhandled
+    return { last, queued };
   }
 
   /** The snapshot, reconnecting after transient errors from the last unit produced. */
@@ -500,6 +525,8 @@ export class MysqlCdcSource implements SourceReader {
     try {
       await prepareSnapshotSession(conn);
       let cur = from;
+      /** The previous chunk's spool append (queued for `poll` when it resolves). */
+      let onDisk: Promise<void> = Promise.resolve();
       for (let ti = from.table; ti < this.#tables.length; ti++) {
         const t = this.#tables[ti]!;
         const proj = this.#tableProjection(ti);
@@ -508,6 +535,7 @@ export class MysqlCdcSource implements SourceReader {
         for (;;) {
           if (this.#closed) return cur;
           await this.#waitForSpace();
+          if (this.#closed) return cur;
           const upper = await chunkUpperBound(conn, t.captured, t.keyIndex, lower, this.#chunkSize);
           // Reconciliation needs row identity and a key order equal to MySQL's (not so for text
           // keys under a case- or accent-insensitive collation): otherwise the chunk is read
@@ -520,12 +548,19 @@ export class MysqlCdcSource implements SourceReader {
           if (this.#closed) return cur;
           const got = window.rows();
           const kinds = new Array<RowKind>(got.length).fill(INSERT);
-          const rows = new Array<Row>(got.length);
-          for (let i = 0; i < got.length; i++) rows[i] = this.#emitRow(proj, got[i]!);
+          let rows = got;
+          if (!proj.identity) {
+            rows = new Array<Row>(got.length);
+            for (let i = 0; i < got.length; i++) rows[i] = this.#emitRow(proj, got[i]!);
+          }
           if (upper === null) cur = { ...cur, table: ti + 1, chunkKey: null, chunkKeyValue: null, rows: cur.rows + rows.length };
           else cur = { ...cur, table: ti, chunkKey: upper.literal, chunkKeyValue: upper.value, rows: cur.rows + rows.length };
-          await this.#emit({ kinds, rows, offsets: cur });
-          cur = this.#produced ?? cur;
+          // The chunk's spool append (encode now, write + fsync in the background) overlaps
+          // with reading the next chunk; at most one chunk waits on the disk.
+          const staged = this.#stage([{ kinds, rows, offsets: cur }]);
+          cur = staged.last ?? cur;
+          await onDisk;
+          onDisk = staged.queued;
           if (upper === null) break;
           lower = upper.literal;
           lowerValue = upper.value;
@@ -885,9 +920,14 @@ export class MysqlCdcSource implements SourceReader {
   }
 
   #push(p: Pending): void {
+    this.#produced = p.offsets;
+    this.#enqueue(p);
+  }
+
+  /** Queues a unit for `poll` (`#produced` already names it or a later one). */
+  #enqueue(p: Pending): void {
     this.#queue.push(p);
     this.#queuedRows += p.rows.length;
-    this.#produced = p.offsets;
     this.#wake();
   }
 
@@ -996,6 +1036,29 @@ export class MysqlCdcSource implements SourceReader {
     };
   }
 
+  /**
+   * A checkpoint holding `offsets` is durable. Once they are in the binlog phase no restore
+   * needs the snapshot spool any more (a restore from them reads the binlog), so it is deleted
+   * (in the background; once per reader).
+   */
+  checkpointComplete(offsets: StateValue): void {
+    if (this.#spoolGone || offsets === null) return;
+    const o = offsets as Readonly<Record<string, StateValue>>;
+    if (typeof o !== 'object' || o['phase'] !== 'binlog') return;
+    const dir = this.#spoolDir();
+    if (dir === null) return;
+    this.#spoolGone = true;
+    this.#spoolRemoval = (async () => {
+      // The spool is done with (the snapshot phase is over when the reader returned binlog-phase offsets).
+      const spool = this.#spool;
+      this.#spool = null;
+      await spool?.close().catch(() => undefined);
+      await SnapshotSpool.removeDir(dir);
+    })().catch((e: unknown) => {
+      this.#ctx.log(`mysql-cdc ${this.#where}: could not delete the snapshot spool in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
+
   snapshotOffsets(): StateValue {
     const o = this.#committed ?? this.#restored;
     if (o === null) return null;
@@ -1022,6 +1085,7 @@ export class MysqlCdcSource implements SourceReader {
     await this.#task;
     await this.#spool?.close().catch(() => undefined);
     this.#spool = null;
+    await this.#spoolRemoval;
   }
 }
 

@@ -7,7 +7,7 @@ import { T } from '../../core/types.js';
 import { compareRows, keyOf, rowEquals, rowKey, type Key, type Row } from '../../core/values.js';
 import { Rng } from '../../testing/changelog.js';
 import type { TableChanges } from '../api.js';
-import { consolidateByKey, consolidateMultiset } from './apply.js';
+import { consolidateByKey, consolidateMultiset, integralRange } from './apply.js';
 import { column, tableDef } from './test-support.js';
 import { DuckDbWarehouse } from './warehouse.js';
 
@@ -236,6 +236,62 @@ describe('apply property tests', () => {
         await w.apply([{ database: 'p', table: 'big', batch }], null);
       }
       assertSameRows((await w.query('SELECT * FROM p.big')).rows, [...model.values()], 7);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('PRIMARY KEY append fast path (insert-only batches of new keys)', () => {
+  test('integralRange: min and max of the picked keys; null for NULL or non-integer keys', () => {
+    const rows: Row[] = [[5n], [-3n], [2n ** 60n], [7]];
+    assert.deepEqual(integralRange(rows, [0, 1, 2, 3], 0), { min: '-3', max: String(2n ** 60n) });
+    assert.deepEqual(integralRange(rows, [3], 0), { min: '7', max: '7' });
+    assert.equal(integralRange([[1n], [null]], [0, 1], 0), null);
+    assert.equal(integralRange([[1.5]], [0], 0), null);
+    assert.equal(integralRange([], [], 0), null);
+  });
+
+  test('new keys are appended; an insert of a stored key still upserts (no duplicate key)', async () => {
+    const w = await DuckDbWarehouse.open(':memory:');
+    try {
+      await w.createDatabase('p', false);
+      for (const keyType of [T.bigint(false), T.int(false)]) {
+        const name = keyType.kind === 'BIGINT' ? 'big' : 'small';
+        await w.createTable(tableDef('p', name, [column('k', keyType), column('v', T.string())], 'PRIMARY', ['k']), false);
+        const key = (i: number): bigint | number => (keyType.kind === 'BIGINT' ? BigInt(i) : i);
+        const model = new Map<number, string>();
+        const insertBatch = (ids: readonly number[], tag: string): ChangeBatch => {
+          const b = new ChangeBatch();
+          for (const i of ids) {
+            b.push(INSERT, [key(i), `${tag}${i}`]);
+            model.set(i, `${tag}${i}`);
+          }
+          return b;
+        };
+        const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+        const steps: ChangeBatch[] = [
+          insertBatch(range(1, 3000), 'a'), // empty table: appended (crosses 2048-row chunks)
+          insertBatch(range(3001, 3100), 'b'), // above every stored key: appended
+          insertBatch(range(-50, -1), 'c'), // below every stored key: appended
+          insertBatch([2990, 3200, 3201], 'd'), // 2990 is stored: the merge upserts it
+          insertBatch([3150, 3150, 3160], 'e'), // a gap between stored keys, a key twice in the batch: the last wins
+          insertBatch([1], 'f'), // one stored key
+        ];
+        // A delete in the batch takes the merge too.
+        const mixed = new ChangeBatch();
+        mixed.push(INSERT, [key(5000), 'g5000']);
+        mixed.push(DELETE, [key(2), 'a2']);
+        model.set(5000, 'g5000');
+        model.delete(2);
+        steps.push(mixed);
+        for (const b of steps) await w.apply([{ database: 'p', table: name, batch: b }], null);
+        const got = (await w.query(`SELECT k, v FROM p.${name}`)).rows;
+        const dupes = (await w.query(`SELECT count(*) - count(DISTINCT k) FROM p.${name}`)).rows[0]![0];
+        assert.equal(Number(dupes), 0, `${name}: no key twice`);
+        const expected: Row[] = [...model].map(([k, v]) => [key(k), v]);
+        assertSameRows(got, expected, 0);
+      }
     } finally {
       await w.close();
     }

@@ -47,6 +47,29 @@ export interface RawQueryResult {
   readonly rows: (Buffer | null)[][];
 }
 
+/**
+ * Receives a text result's row packets as they arrive (`queryRows`): `row` is called
+ * synchronously from the socket's data handler with the packet payload `buf[start, end)`
+ * (Protocol::ResultsetRow). It must not keep `buf` (it is the network buffer) and must not
+ * throw for data it can skip; a thrown error ends the query with that error once the result
+ * has been read to its end.
+ */
+export interface RowSink {
+  row(buf: Buffer, start: number, end: number): void;
+}
+
+const DISCARD: RowSink = { row: () => undefined };
+
+/** A result being streamed into a `RowSink`. */
+interface RowStream {
+  readonly sink: RowSink;
+  readonly sql: string;
+  rows: number;
+  error: unknown;
+  readonly resolve: (rows: number) => void;
+  readonly reject: (e: unknown) => void;
+}
+
 /** utf8mb4_general_ci: understood by MySQL 5.5+ and MariaDB. */
 const CLIENT_COLLATION = 45;
 const MAX_PACKET = 0xffffff;
@@ -65,6 +88,8 @@ export class MysqlConnection {
   #failure: StrataError | null = null;
   #seq = 0;
   #detached = false;
+  /** The result whose rows go straight to a sink (queryRows), or null. */
+  #stream: RowStream | null = null;
   readonly #onData = (d: Buffer): void => this.#receive(d);
   readonly #onError = (e: Error): void => this.#fail(connectionLost(this.place, e.message, e));
   readonly #onClose = (): void => this.#fail(connectionLost(this.place, 'the server closed the connection'));
@@ -112,19 +137,24 @@ export class MysqlConnection {
       const len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16);
       if (buf.length - p - 4 < len) break;
       const seq = buf[p + 3]!;
-      const payload = buf.subarray(p + 4, p + 4 + len);
-      p += 4 + len;
+      const start = p + 4;
+      p = start + len;
       if (len === MAX_PACKET) {
-        (this.#partial ??= []).push(payload);
+        (this.#partial ??= []).push(buf.subarray(start, p));
         continue;
       }
-      let full = payload;
       if (this.#partial !== null) {
-        this.#partial.push(payload);
-        full = Buffer.concat(this.#partial);
+        this.#partial.push(buf.subarray(start, p));
+        const full = Buffer.concat(this.#partial);
         this.#partial = null;
+        if (this.#stream !== null) this.#streamPacket(seq, full, 0, full.length);
+        else this.#packets.push({ seq, payload: full });
+      } else if (this.#stream !== null) {
+        // Rows of a streamed result go to its sink without a view per packet.
+        this.#streamPacket(seq, buf, start, p);
+      } else {
+        this.#packets.push({ seq, payload: buf.subarray(start, p) });
       }
-      this.#packets.push({ seq, payload: full });
     }
     buf = buf.subarray(p);
     this.#chunks = buf.length > 0 ? [buf] : [];
@@ -149,6 +179,7 @@ export class MysqlConnection {
 
   #fail(e: StrataError): void {
     if (this.#failure === null) this.#failure = e;
+    if (this.#stream !== null) this.#endStream(this.#failure);
     this.#wake();
   }
 
@@ -320,6 +351,88 @@ export class MysqlConnection {
     if (first[0] === 0x00) return { columns: [], rows: [] };
     if (first[0] === 0xff) throw this.#errorOf(first, `the query '${sql.slice(0, 80)}'`);
     const n = new Cursor(first).lenenc();
+    const columns = await this.#readColumns(n);
+    const rows: (Buffer | null)[][] = [];
+    for (;;) {
+      const p = await this.readPacket();
+      if (p[0] === 0xfe && p.length < 9) break;
+      if (p[0] === 0xff) throw this.#errorOf(p, `the query '${sql.slice(0, 80)}'`);
+      const rc = new Cursor(p);
+      const row: (Buffer | null)[] = [];
+      for (let i = 0; i < n; i++) {
+        const len = rc.lenencOrNull();
+        row.push(len === null ? null : Buffer.from(rc.bytes(len)));
+      }
+      rows.push(row);
+    }
+    return { columns, rows };
+  }
+
+  /**
+   * COM_QUERY whose result rows are handed to a sink as they arrive, with no promise, packet
+   * object or copy per row: `open` gets the result's columns and returns the sink. Resolves
+   * with the number of rows once the result has ended (a statement without a result set: 0,
+   * and `open` is not called). Decoding overlaps with the server producing the rest.
+   */
+  async queryRows(sql: string, open: (columns: readonly ResultColumn[]) => RowSink): Promise<number> {
+    this.command(Buffer.concat([Buffer.of(Command.QUERY), Buffer.from(sql, 'utf8')]));
+    const first = await this.readPacket();
+    if (first[0] === 0x00) return 0;
+    if (first[0] === 0xff) throw this.#errorOf(first, `the query '${sql.slice(0, 80)}'`);
+    const n = new Cursor(first).lenenc();
+    const columns = await this.#readColumns(n);
+    let sink: RowSink = DISCARD;
+    let error: unknown = null;
+    try {
+      sink = open(columns);
+    } catch (e) {
+      error = e; // read the result to its end all the same, then fail
+    }
+    return new Promise<number>((resolve, reject) => {
+      this.#stream = { sink, sql, rows: 0, error, resolve, reject };
+      // Packets that arrived with the column definitions go first, in order.
+      const queued = this.#packets;
+      this.#packets = [];
+      for (let i = 0; i < queued.length; i++) {
+        const q = queued[i]!;
+        if (this.#stream !== null) this.#streamPacket(q.seq, q.payload, 0, q.payload.length);
+        else this.#packets.push(q);
+      }
+      if (this.#stream !== null && this.#failure !== null) this.#endStream(this.#failure);
+    });
+  }
+
+  /** One packet of the streamed result: a row, its end (EOF), or an error. */
+  #streamPacket(seq: number, buf: Buffer, start: number, end: number): void {
+    const st = this.#stream!;
+    this.#seq = seq;
+    const marker = buf[start];
+    if (marker === 0xfe && end - start < 9) {
+      this.#endStream(st.error);
+      return;
+    }
+    if (marker === 0xff) {
+      this.#endStream(this.#errorOf(buf.subarray(start, end), `the query '${st.sql.slice(0, 80)}'`));
+      return;
+    }
+    st.rows++;
+    if (st.error !== null) return;
+    try {
+      st.sink.row(buf, start, end);
+    } catch (e) {
+      // Read on to the end of the result, so the connection stays usable; then fail.
+      st.error = e;
+    }
+  }
+
+  #endStream(error: unknown): void {
+    const st = this.#stream!;
+    this.#stream = null;
+    if (error !== null) st.reject(error);
+    else st.resolve(st.rows);
+  }
+
+  async #readColumns(n: number): Promise<ResultColumn[]> {
     const columns: ResultColumn[] = [];
     for (let i = 0; i < n; i++) {
       const def = new Cursor(await this.readPacket());
@@ -336,20 +449,7 @@ export class MysqlConnection {
     }
     const eof = await this.readPacket();
     if (eof[0] !== 0xfe) throw new StrataError('CONNECTOR_IO', `unexpected packet after the column definitions from ${this.place.server}.`, { retryable: true });
-    const rows: (Buffer | null)[][] = [];
-    for (;;) {
-      const p = await this.readPacket();
-      if (p[0] === 0xfe && p.length < 9) break;
-      if (p[0] === 0xff) throw this.#errorOf(p, `the query '${sql.slice(0, 80)}'`);
-      const rc = new Cursor(p);
-      const row: (Buffer | null)[] = [];
-      for (let i = 0; i < n; i++) {
-        const len = rc.lenencOrNull();
-        row.push(len === null ? null : Buffer.from(rc.bytes(len)));
-      }
-      rows.push(row);
-    }
-    return { columns, rows };
+    return columns;
   }
 
   /** Sends a command and waits for its OK (or throws its error). */
