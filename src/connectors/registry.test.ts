@@ -236,7 +236,7 @@ describe('renderConnectorDocs', () => {
       { planOnly: true },
     );
     assert.match(md, /^## `demo`\n/);
-    assert.ok(md.includes('> **Planned.**'));
+    assert.ok(md.includes('> **Runs inside a server.**'));
     assert.ok(md.includes("| `connector` | string | | yes | Must be `'demo'`. |"));
     assert.ok(md.includes('| `password` | string |  | yes | Password. Secret: never shown'), md);
     assert.ok(md.includes('| `mode` | enum: `a`, `b` | `a` | no | Mode. |'), md);

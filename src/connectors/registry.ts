@@ -242,7 +242,7 @@ export function renderConnectorDocs(spec: ConnectorSpec, opts: { readonly planOn
   lines.push(`## \`${spec.name}\``, '');
   if (opts.planOnly === true) {
     lines.push(
-      '> **Planned.** Tables with this connector parse, validate and appear in `EXPLAIN`; running them needs a later version of Strata.',
+      '> **Runs inside a server.** `strata start` (and `strata demo`) bind this connector to the process\'s own warehouse and embedded log; `strata run` and `strata explain`, which have neither, plan and validate it only.',
       '',
     );
   }
@@ -284,7 +284,7 @@ export function renderConnectorsMarkdown(registry: ConnectorRegistry): string {
   ];
   for (const d of defs) {
     parts.push(
-      `| [\`${d.spec.name}\`](#${d.spec.name}) | ${d.spec.source !== undefined ? 'yes' : 'no'} | ${d.spec.sink !== undefined ? 'yes' : 'no'} | ${d.planOnly === true ? 'planned (plan and EXPLAIN only)' : 'yes'} |`,
+      `| [\`${d.spec.name}\`](#${d.spec.name}) | ${d.spec.source !== undefined ? 'yes' : 'no'} | ${d.spec.sink !== undefined ? 'yes' : 'no'} | ${d.planOnly === true ? 'in `strata start` (plan only in `strata run`)' : 'yes'} |`,
     );
   }
   parts.push('');
