@@ -126,6 +126,15 @@ function comparePos(aFile: string, aPos: number, bFile: string, bPos: number): n
   return aPos - bPos;
 }
 
+/**
+ * Binlog-phase checkpoints after which the snapshot spool is deleted: the checkpoint store
+ * keeps three, and a restore may use any of them.
+ */
+const SPOOL_KEPT_UNTIL_CHECKPOINTS = 3;
+
+/** Readers created per job and table (the job's context identifies the job). */
+const READERS_PER_JOB = new WeakMap<ConnectorContext, Map<string, number>>();
+
 const RECONNECT_BASE_MS = 200;
 const RECONNECT_MAX_MS = 10_000;
 
@@ -159,6 +168,10 @@ export class MysqlCdcSource implements SourceReader {
   readonly #projections = new WeakMap<TableMapEvent, Projection | null>();
   #estimated: number | null = null;
   #spool: SnapshotSpool | null = null;
+  /** Durable checkpoints seen with binlog-phase offsets (see checkpointComplete). */
+  #binlogCheckpoints = 0;
+  /** 1 for the job's first reader of this table, 2 for the second... (see #spoolDir). */
+  readonly #occurrence: number;
   /** The spool was deleted after a binlog-phase checkpoint (checkpointComplete). */
   #spoolGone = false;
   #spoolRemoval: Promise<void> | null = null;
@@ -178,6 +191,11 @@ export class MysqlCdcSource implements SourceReader {
   constructor(table: TableDescriptor, ctx: ConnectorContext) {
     this.#table = table;
     this.#ctx = ctx;
+    let seen = READERS_PER_JOB.get(ctx);
+    if (seen === undefined) READERS_PER_JOB.set(ctx, (seen = new Map()));
+    const key = table.path.join('.');
+    this.#occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, this.#occurrence);
     this.#where = tableLocation(table.path);
     const o = validateOptions(MYSQL_CDC_SPEC, table.options, this.#where);
     this.#opts = o;
@@ -206,10 +224,17 @@ export class MysqlCdcSource implements SourceReader {
     return MysqlConnection.open({ host: this.#host, port: this.#port, user: this.#user, password: this.#password, connectTimeoutMs: this.#connectTimeoutMs });
   }
 
-  /** The spool directory of this table: `<stateDir>/<table path joined by '.'>/`. */
+  /**
+   * The spool directory of this reader: `<stateDir>/<table path joined by '.'>/`, with `#2`,
+   * `#3`... appended for further readers of the same table in one job (a job that scans a table
+   * twice has two readers, and each must keep its own spool). Readers are created in plan order,
+   * so a restarted job gives each the same directory.
+   */
   #spoolDir(): string | null {
     const dir = this.#ctx.stateDir;
-    return dir === undefined ? null : join(dir, this.#table.path.join('.'));
+    if (dir === undefined) return null;
+    const name = this.#table.path.join('.');
+    return join(dir, this.#occurrence === 1 ? name : `${name}#${this.#occurrence}`);
   }
 
   /** Connects, finds the tables, checks the columns against the declared ones; then reads in the background. */
@@ -1045,6 +1070,9 @@ export class MysqlCdcSource implements SourceReader {
     if (this.#spoolGone || offsets === null) return;
     const o = offsets as Readonly<Record<string, StateValue>>;
     if (typeof o !== 'object' || o['phase'] !== 'binlog') return;
+    // A restore may fall back past a damaged newest checkpoint to an older one, which may still
+    // be in the snapshot phase: the spool goes only once every checkpoint kept is past it.
+    if (++this.#binlogCheckpoints < SPOOL_KEPT_UNTIL_CHECKPOINTS) return;
     const dir = this.#spoolDir();
     if (dir === null) return;
     this.#spoolGone = true;
