@@ -13,7 +13,7 @@ import { GroupAggregateOperator } from './operators/group-aggregate.js';
 import { JoinOperator } from './operators/join.js';
 import { UnionOperator } from './operators/union.js';
 import { UpsertMaterializeOperator } from './operators/upsert-materialize.js';
-import type { StateValue } from './state/codec.js';
+import type { StateValue, StateWriter } from './state/codec.js';
 import type { OperatorStateOptions, StateBudget } from './state/state-budget.js';
 
 /** What the graph needs from the outside: connectors build readers and writers. */
@@ -82,6 +82,9 @@ const BUILDERS: Record<StreamNodeKind, Builder> = {
  *
  * Checkpoint contract: between two steps, `snapshot()` captures every operator's state;
  * `restore()` on a graph built from the same plan yields the same behaviour.
+ * Incrementally: `snapshotDelta()` captures what changed since the last snapshot or
+ * delta (operators without deltas in full), and `restore(s)` followed by
+ * `restoreDelta(d1..dk)` in order yields the graph as it was at `dk`.
  */
 export class JobGraph {
   readonly plan: StreamPlan;
@@ -199,6 +202,81 @@ export class JobGraph {
     return ops;
   }
 
+  /** Writes `snapshot()` into `w` (same bytes as encoding it), each operator streaming its own state when it can. */
+  writeSnapshot(w: StateWriter): void {
+    let n = 0;
+    for (const node of this.plan.nodes) if (this.#ops[node.id] != null) n++;
+    w.record(n);
+    for (const node of this.plan.nodes) {
+      const op = this.#ops[node.id];
+      if (op === null || op === undefined) continue;
+      w.field(String(node.id));
+      if (op.writeState !== undefined) op.writeState(w);
+      else w.value(op.snapshotState());
+    }
+  }
+
+  /**
+   * True when an incremental snapshot now is worth it: some operator can snapshot
+   * incrementally, and the entries changed since the last snapshot are less than half
+   * of the state (a delta of most keys costs more than a full snapshot, which streams).
+   */
+  deltaWorthIt(): boolean {
+    let incremental = false;
+    let changed = 0;
+    let size = 0;
+    for (const op of this.#ops) {
+      if (op === null || op === undefined) continue;
+      if (op.snapshotDelta === undefined) continue;
+      incremental = true;
+      // Each operator's share of changed keys, weighted by its state's size.
+      const n = op.stateSize();
+      changed += Math.min(1, op.deltaShare?.() ?? 1) * n;
+      size += n;
+    }
+    return incremental && changed * 2 < size;
+  }
+
+  /**
+   * What changed since the last `snapshot`, `writeSnapshot`, `snapshotDelta` or restore:
+   * `{ full: {nodeId: state}, delta: {nodeId: delta} }`, operators without deltas (the
+   * stateless ones, whose state is null) in `full`.
+   */
+  snapshotDelta(): StateValue {
+    const full: { [id: string]: StateValue } = {};
+    const delta: { [id: string]: StateValue } = {};
+    for (const n of this.plan.nodes) {
+      const op = this.#ops[n.id];
+      if (op === null || op === undefined) continue;
+      if (op.snapshotDelta !== undefined) delta[String(n.id)] = op.snapshotDelta();
+      else full[String(n.id)] = op.snapshotState();
+    }
+    return { full, delta };
+  }
+
+  /** Applies a `snapshotDelta()` of this plan on the state of the previous snapshot or delta. */
+  restoreDelta(state: StateValue): void {
+    const rec = record(state, 'an incremental checkpoint');
+    const full = record(rec['full'] ?? null, "an incremental checkpoint's full states");
+    const delta = record(rec['delta'] ?? null, "an incremental checkpoint's deltas");
+    for (const n of this.plan.nodes) {
+      const op = this.#ops[n.id];
+      if (op === null || op === undefined) continue;
+      const d = delta[String(n.id)];
+      if (d !== undefined) {
+        if (op.restoreDelta === undefined) {
+          throw new StrataError('STATE', `cannot restore node ${n.id} (${n.kind}) from an incremental checkpoint: it has no incremental state`, {
+            hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
+          });
+        }
+        op.restoreDelta(d);
+        continue;
+      }
+      const s = full[String(n.id)];
+      if (s !== undefined) op.restoreState(s);
+    }
+  }
+
   restore(state: StateValue): void {
     const ops = state as { readonly [id: string]: StateValue };
     for (const n of this.plan.nodes) {
@@ -217,4 +295,13 @@ export class JobGraph {
     }
     return m;
   }
+}
+
+function record(v: StateValue, what: string): { readonly [k: string]: StateValue } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
+    throw new StrataError('STATE', `${what} is not a record of operator states`, {
+      hint: 'The checkpoint does not belong to this job version or is damaged; restart the job from scratch.',
+    });
+  }
+  return v as { readonly [k: string]: StateValue };
 }

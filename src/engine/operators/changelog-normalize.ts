@@ -4,7 +4,7 @@ import type { StreamChangelogNormalize } from '../../core/plan.js';
 import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind.js';
 import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
 import type { Operator } from '../operator.js';
-import type { StateValue } from '../state/codec.js';
+import type { StateValue, StateWriter } from '../state/codec.js';
 import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
 import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
 
@@ -17,6 +17,7 @@ const ROW_CODEC: SpillCodec<Row> = {
   },
   weigh: (key, row) => 48 + approxValueBytes(key) + approxRowBytes(row),
   rows: () => 1,
+  write: (w, row) => w.value(row),
 };
 
 function badState(what: string): StrataError {
@@ -48,7 +49,7 @@ function badState(what: string): StrataError {
  *
  * Output after each change, applied in order, holds exactly one row per known key.
  *
- * Snapshot: `Map<key, row>`. With a state budget the map is a `SpillableMap`: keys not
+ * Snapshot: `Map<key, row>`; delta: the keys changed since (`StateDelta`). With a state budget the map is a `SpillableMap`: keys not
  * used lately spill to disk and come back when their key arrives again.
  */
 export class ChangelogNormalizeOperator implements Operator {
@@ -95,7 +96,25 @@ export class ChangelogNormalizeOperator implements Operator {
   finishBatch(_out: ChangeBatch): void {}
 
   snapshotState(): StateValue {
-    return new Map<Key, StateValue>(this.#rows.states());
+    return this.#rows.snapshot();
+  }
+
+  writeState(w: StateWriter): void {
+    this.#rows.writeSnapshot(w);
+  }
+
+  /** The keys whose row changed since the last snapshot (with the row) or left (`StateDelta`). */
+  snapshotDelta(): StateValue {
+    return this.#rows.delta();
+  }
+
+  deltaShare(): number {
+    return this.#rows.size === 0 ? 0 : this.#rows.changedCount / this.#rows.size;
+  }
+
+  restoreDelta(delta: StateValue): void {
+    this.#rows.applyDelta(delta, 'a changelog-normalize operator');
+    if (this.#budget !== null) this.#budget.check();
   }
 
   restoreState(state: StateValue): void {
@@ -104,6 +123,7 @@ export class ChangelogNormalizeOperator implements Operator {
     for (const [k, v] of state as ReadonlyMap<Key, StateValue>) rows.push([k, ROW_CODEC.decode(k, v)]);
     this.#rows.clear();
     for (const [k, r] of rows) this.#rows.set(k, r);
+    this.#rows.startEpoch();
     if (this.#budget !== null) this.#budget.check();
   }
 

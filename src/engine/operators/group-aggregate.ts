@@ -5,7 +5,7 @@ import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE } from '../../core/row-kind
 import { formatType, withNullability, type SqlType } from '../../core/types.js';
 import { keyOf, rowEquals, type Key, type Row, type Value } from '../../core/values.js';
 import type { Operator } from '../operator.js';
-import type { StateValue } from '../state/codec.js';
+import type { StateValue, StateWriter } from '../state/codec.js';
 import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
 import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
 import type { Accumulator, AggregateFunction } from '../functions/aggregates/accumulator.js';
@@ -129,6 +129,7 @@ export class GroupAggregateOperator implements Operator {
     this.#budget = options.budget ?? null;
     const codec: SpillCodec<Group> = {
       encode: (g) => this.#groupState(g),
+      write: (w, g) => this.#writeGroup(w, g),
       decode: (key, state) => this.#restoreGroup(key, state),
       weigh: (key, g) =>
         160 + approxValueBytes(key) + approxRowBytes(g.keyRow) + (g.emitted === null ? 0 : approxRowBytes(g.emitted)) + 64 * g.accs.length,
@@ -164,6 +165,8 @@ export class GroupAggregateOperator implements Operator {
       }
       if (!g.touched) {
         g.touched = true;
+        // The next incremental snapshot holds this group (its count, accumulators, emitted row).
+        groups.touch(key);
         // Held until finishBatch: the budget must not evict this step's groups.
         if (this.#changed.length === 0) groups.pinned = true;
         this.#changed.push(g);
@@ -263,9 +266,53 @@ export class GroupAggregateOperator implements Operator {
     if (this.#changed.length > 0) {
       throw new StrataError('INTERNAL', `group aggregate node ${this.#node.id}: state snapshot requested in the middle of a step (before finishBatch)`);
     }
-    const groups = new Map<Key, StateValue>();
-    for (const [k, s] of this.#groups.states()) groups.set(k, s);
-    return { version: STATE_VERSION, signature: this.#signature, groups };
+    return { version: STATE_VERSION, signature: this.#signature, groups: this.#groups.snapshot() };
+  }
+
+  /** Same bytes as `encodeState(snapshotState())`, written from the live groups. */
+  writeState(w: StateWriter): void {
+    this.#betweenSteps();
+    w.record(3);
+    w.field('version');
+    w.number(STATE_VERSION);
+    w.field('signature');
+    w.value(this.#signature);
+    w.field('groups');
+    this.#groups.writeSnapshot(w);
+  }
+
+  /** `{ version, signature, groups: delta }`: the groups changed since the last snapshot, whole, and the keys gone. */
+  snapshotDelta(): StateValue {
+    this.#betweenSteps();
+    return { version: STATE_VERSION, signature: this.#signature, groups: this.#groups.delta() };
+  }
+
+  deltaShare(): number {
+    return this.#groups.size === 0 ? 0 : this.#groups.changedCount / this.#groups.size;
+  }
+
+  restoreDelta(delta: StateValue): void {
+    const rec = this.#checkRecord(delta);
+    this.#groups.applyDelta(rec['groups'] ?? null, `group aggregate node ${this.#node.id}`);
+    this.#groups.pinned = false;
+    this.#changed = [];
+    if (this.#budget !== null) this.#budget.check();
+  }
+
+  #betweenSteps(): void {
+    if (this.#changed.length > 0) {
+      throw new StrataError('INTERNAL', `group aggregate node ${this.#node.id}: state snapshot requested in the middle of a step (before finishBatch)`);
+    }
+  }
+
+  #writeGroup(w: StateWriter, g: Group): void {
+    w.array(4);
+    w.value(g.keyRow);
+    w.number(g.count);
+    w.value(g.emitted);
+    const accs = g.accs;
+    w.array(accs.length);
+    for (let i = 0; i < accs.length; i++) w.value(accs[i]!.snapshot());
   }
 
   /** One group as state: `[key values, row count, last emitted row or null, [accumulator state...]]`. */
@@ -296,7 +343,7 @@ export class GroupAggregateOperator implements Operator {
     return new Group(k, (keyRow as readonly Value[]).slice(), count, restored, emitted === null ? null : (emitted as readonly Value[]).slice());
   }
 
-  restoreState(state: StateValue): void {
+  #checkRecord(state: StateValue): { readonly [k: string]: StateValue } {
     const fail = (what: string): StrataError => this.#fail(what);
     if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Map || state instanceof Uint8Array) {
       throw fail('the state is not a record');
@@ -306,6 +353,12 @@ export class GroupAggregateOperator implements Operator {
     if (rec['signature'] !== this.#signature) {
       throw fail(`the state belongs to aggregates "${String(rec['signature'])}", this node computes "${this.#signature}"`);
     }
+    return rec;
+  }
+
+  restoreState(state: StateValue): void {
+    const fail = (what: string): StrataError => this.#fail(what);
+    const rec = this.#checkRecord(state);
     const src = rec['groups'];
     if (!(src instanceof Map)) throw fail('the groups are not a Map');
     const groups: [Key, Group][] = [];
@@ -313,6 +366,7 @@ export class GroupAggregateOperator implements Operator {
     // Checked whole before the live state is replaced.
     this.#groups.clear();
     for (const [k, g] of groups) this.#groups.set(k, g);
+    this.#groups.startEpoch();
     this.#groups.pinned = false;
     this.#changed = [];
     if (this.#budget !== null) this.#budget.check();

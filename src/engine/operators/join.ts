@@ -4,7 +4,7 @@ import type { StreamJoin } from '../../core/plan.js';
 import { DELETE, INSERT, UPDATE_AFTER } from '../../core/row-kind.js';
 import { keyOf, type Key, type Row, type Value } from '../../core/values.js';
 import type { Operator } from '../operator.js';
-import type { StateValue } from '../state/codec.js';
+import type { StateValue, StateWriter } from '../state/codec.js';
 import { KeyedMultiset, type KeyedEntry } from '../state/keyed-multiset.js';
 import type { OperatorStateOptions, StateBudget } from '../state/state-budget.js';
 
@@ -54,7 +54,9 @@ interface Side {
  * are not when one input row matches a different number of rows than its update.)
  * Output is emitted during `process`; `finishBatch` does nothing.
  *
- * Snapshot: `{ v: 1, left, right }`, each side a `KeyedMultiset` snapshot.
+ * Snapshot: `{ v: 1, joinType, left, right }`, each side a `KeyedMultiset` snapshot
+ * (streamed by `writeState`). Delta: the same record with each side's `KeyedMultiset`
+ * delta: the join-key groups changed since the last snapshot, whole, and the keys gone.
  *
  * With a state budget, each side is a tier of it: groups of rows (one per join key)
  * spill to disk least recently used first and come back when a key is touched. The
@@ -92,7 +94,7 @@ export class JoinOperator implements Operator {
       state: new KeyedMultiset(
         node.leftUniqueKey,
         // Only a preserved side's entries have their `matches` changed by the join.
-        budget === null ? undefined : { budget, label: `join node ${node.id} left`, callerMutatesEntries: jt === 'left' || jt === 'full' },
+        sideOptions(budget, `join node ${node.id} left`, jt === 'left' || jt === 'full'),
       ),
       isLeft: true,
     };
@@ -101,7 +103,7 @@ export class JoinOperator implements Operator {
       outer: jt === 'right' || jt === 'full',
       state: new KeyedMultiset(
         node.rightUniqueKey,
-        budget === null ? undefined : { budget, label: `join node ${node.id} right`, callerMutatesEntries: jt === 'right' || jt === 'full' },
+        sideOptions(budget, `join node ${node.id} right`, jt === 'right' || jt === 'full'),
       ),
       isLeft: false,
     };
@@ -228,9 +230,44 @@ export class JoinOperator implements Operator {
     return { v: 1, joinType: this.#joinType, left: this.#left.state.snapshot(), right: this.#right.state.snapshot() };
   }
 
+  /** Same bytes as `encodeState(snapshotState())`. */
+  writeState(w: StateWriter): void {
+    w.record(4);
+    w.field('v');
+    w.number(1);
+    w.field('joinType');
+    w.value(this.#joinType);
+    w.field('left');
+    this.#left.state.writeSnapshot(w);
+    w.field('right');
+    this.#right.state.writeSnapshot(w);
+  }
+
+  /** `{ v: 1, joinType, left, right }`, each side a `KeyedMultiset` delta (changed join-key groups whole). */
+  snapshotDelta(): StateValue {
+    return { v: 1, joinType: this.#joinType, left: this.#left.state.delta(), right: this.#right.state.delta() };
+  }
+
+  deltaShare(): number {
+    const groups = this.#left.state.groupCount + this.#right.state.groupCount;
+    return groups === 0 ? 0 : (this.#left.state.changedCount + this.#right.state.changedCount) / groups;
+  }
+
   restoreState(state: StateValue): void {
+    const rec = this.#record(state, 'state');
+    this.#left.state.restore(rec['left'] ?? null, 'the left side of a join');
+    this.#right.state.restore(rec['right'] ?? null, 'the right side of a join');
+  }
+
+  restoreDelta(delta: StateValue): void {
+    const rec = this.#record(delta, 'incremental state');
+    this.#left.state.applyDelta(rec['left'] ?? null, 'the left side of a join');
+    this.#right.state.applyDelta(rec['right'] ?? null, 'the right side of a join');
+  }
+
+  #record(state: StateValue, what: string): { readonly [k: string]: StateValue } {
     if (state === null || typeof state !== 'object' || state instanceof Map || Array.isArray(state)) {
-      throw new StrataError('STATE', 'cannot restore a join: the saved state is not a join state record', {
+      throw new StrataError('STATE', `cannot restore a join: the saved ${what} is not a join state record`, {
         hint: 'The checkpoint does not belong to this job version; restart the job from scratch.',
       });
     }
@@ -238,17 +275,25 @@ export class JoinOperator implements Operator {
     if (rec['v'] !== 1 || rec['joinType'] !== this.#joinType) {
       throw new StrataError(
         'STATE',
-        `cannot restore a ${this.#joinType} join from state of version ${String(rec['v'])} for a ${String(rec['joinType'])} join`,
+        `cannot restore a ${this.#joinType} join from ${what} of version ${String(rec['v'])} for a ${String(rec['joinType'])} join`,
         { hint: 'The checkpoint does not belong to this job version; restart the job from scratch.' },
       );
     }
-    this.#left.state.restore(rec['left'] ?? null, 'the left side of a join');
-    this.#right.state.restore(rec['right'] ?? null, 'the right side of a join');
+    return rec;
   }
 
   stateSize(): number {
     return this.#left.state.size + this.#right.state.size;
   }
+}
+
+/** A side's state options: the budget when there is one, and whether the join changes its entries' `matches`. */
+function sideOptions(
+  budget: StateBudget | null,
+  label: string,
+  preserved: boolean,
+): { budget?: StateBudget; label: string; callerMutatesEntries: boolean } {
+  return budget === null ? { label, callerMutatesEntries: preserved } : { budget, label, callerMutatesEntries: preserved };
 }
 
 function hasNull(row: Row, indices: readonly number[]): boolean {

@@ -3,7 +3,7 @@ import type { StreamUpsertMaterialize } from '../../core/plan.js';
 import { DELETE, INSERT, UPDATE_AFTER } from '../../core/row-kind.js';
 import { keyOf, rowEquals, type Key, type Row } from '../../core/values.js';
 import type { Operator } from '../operator.js';
-import type { StateValue } from '../state/codec.js';
+import type { StateValue, StateWriter } from '../state/codec.js';
 import { SpillableMap, type SpillCodec } from '../state/spillable-map.js';
 import { approxRowBytes, approxValueBytes, type OperatorStateOptions, type StateBudget } from '../state/state-budget.js';
 
@@ -17,6 +17,7 @@ const LIST_CODEC: SpillCodec<Row[]> = {
     return n;
   },
   rows: (rows) => rows.length,
+  write: (w, rows) => w.value(rows),
 };
 
 /**
@@ -33,6 +34,8 @@ const LIST_CODEC: SpillCodec<Row[]> = {
  * still present for each key. A retraction of a row that is not present is ignored.
  *
  * With a state budget the map is a `SpillableMap`: keys not used lately spill to disk.
+ *
+ * Snapshot: `Map<key, rows>`; delta: the keys whose list changed since (`StateDelta`).
  */
 export class UpsertMaterializeOperator implements Operator {
   readonly #key: readonly number[];
@@ -59,6 +62,7 @@ export class UpsertMaterializeOperator implements Operator {
           out.push(INSERT, row);
         } else {
           list.push(row);
+          this.#state.touch(k);
           out.push(UPDATE_AFTER, row);
         }
         continue;
@@ -70,6 +74,7 @@ export class UpsertMaterializeOperator implements Operator {
       if (j < 0) continue;
       const wasLast = j === list.length - 1;
       list.splice(j, 1);
+      this.#state.touch(k);
       if (list.length === 0) {
         this.#state.delete(k);
         out.push(DELETE, row);
@@ -83,15 +88,33 @@ export class UpsertMaterializeOperator implements Operator {
   finishBatch(_out: ChangeBatch): void {}
 
   snapshotState(): StateValue {
-    const m = new Map<Key, StateValue>();
-    for (const [k, rows] of this.#state.states()) m.set(k, rows);
-    return m;
+    return this.#state.snapshot();
+  }
+
+  writeState(w: StateWriter): void {
+    this.#state.writeSnapshot(w);
+  }
+
+  /** The keys whose list changed since the last snapshot (with the list) or emptied (`StateDelta`). */
+  snapshotDelta(): StateValue {
+    return this.#state.delta();
   }
 
   restoreState(state: StateValue): void {
     this.#state.clear();
-    if (!(state instanceof Map)) return;
-    for (const [k, rows] of state as ReadonlyMap<Key, StateValue>) this.#state.set(k, LIST_CODEC.decode(k, rows));
+    if (state instanceof Map) {
+      for (const [k, rows] of state as ReadonlyMap<Key, StateValue>) this.#state.set(k, LIST_CODEC.decode(k, rows));
+    }
+    this.#state.startEpoch();
+    if (this.#budget !== null) this.#budget.check();
+  }
+
+  deltaShare(): number {
+    return this.#state.size === 0 ? 0 : this.#state.changedCount / this.#state.size;
+  }
+
+  restoreDelta(delta: StateValue): void {
+    this.#state.applyDelta(delta, 'an upsert-materialize operator');
     if (this.#budget !== null) this.#budget.check();
   }
 

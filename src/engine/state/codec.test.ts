@@ -4,7 +4,7 @@ import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
 import type { Key } from '../../core/values.js';
 import { Rng } from '../../testing/changelog.js';
-import { decodeState, encodeState, type StateValue } from './codec.js';
+import { decodeState, encodeState, StateWriter, type StateValue } from './codec.js';
 
 function roundTrip(v: StateValue): StateValue {
   return decodeState(encodeState(v));
@@ -184,5 +184,44 @@ describe('decodeState on damaged bytes', () => {
         assert.ok(isStateError(e), `corruption case ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       }
     }
+  });
+});
+
+describe('StateWriter', () => {
+  test('64-bit integers round-trip at every boundary of the fast path', () => {
+    const edges = [0n, 1n, -1n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+    for (const v of edges) {
+      const back = decodeState(encodeState([v, new Decimal(v, 3)])) as readonly StateValue[];
+      assert.equal(back[0], v, `bigint ${v}`);
+      assert.equal((back[1] as Decimal).unscaled, v, `decimal ${v}`);
+    }
+  });
+
+  test('pieces written one by one give the bytes of the whole value', () => {
+    const value: StateValue = { a: 1, m: new Map<Key, StateValue>([[1, [2n, 'x']], ['k', null]]), list: [true, 3.5] };
+    const w = new StateWriter(16);
+    w.record(3);
+    w.field('a');
+    w.number(1);
+    w.field('m');
+    const h = w.beginMap();
+    w.value(1);
+    w.raw(encodeState([2n, 'x']));
+    w.value('k');
+    w.value(null);
+    w.endMap(h, 2);
+    w.field('list');
+    w.array(2);
+    w.value(true);
+    w.value(3.5);
+    assert.ok(w.finish().equals(encodeState(value)));
+    assert.deepEqual(decodeState(w.finish()), value);
+  });
+
+  test('a reused buffer is written from its start and grows when too small', () => {
+    const reuse = Buffer.alloc(32, 0xff);
+    const w = new StateWriter(16, reuse);
+    w.value('a string longer than the thirty-two bytes of the buffer');
+    assert.deepEqual(decodeState(w.finish()), 'a string longer than the thirty-two bytes of the buffer');
   });
 });

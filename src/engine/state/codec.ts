@@ -38,9 +38,23 @@ const T_DECIMAL64 = 12;
 const MIN_I64 = -(2n ** 63n);
 const MAX_I64 = 2n ** 63n - 1n;
 
-class Writer {
-  buf = Buffer.allocUnsafe(1024);
+/**
+ * Writes the encoding of a StateValue piece by piece, so a large state is encoded
+ * straight from its live structures without first being built as one StateValue graph.
+ * `encodeState(v)` is `w.value(v)` on a fresh writer; a sequence of calls that describes a
+ * value (a header, then exactly the elements it announces) gives the same bytes as
+ * encoding that value whole, so `decodeState` reads either.
+ */
+export class StateWriter {
+  /** The bytes written so far are `buf.subarray(0, pos)`; `buf` may be replaced as it grows. */
+  buf: Buffer;
   pos = 0;
+
+  /** `reuse`: a buffer to write into (e.g. the previous checkpoint's, once written out) instead of a new one. */
+  constructor(initialBytes = 1024, reuse?: Buffer) {
+    this.buf = reuse !== undefined && reuse.length >= 16 ? reuse : Buffer.allocUnsafe(Math.max(16, initialBytes));
+  }
+
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -65,7 +79,15 @@ class Writer {
   }
   i64(v: bigint): void {
     this.ensure(8);
-    this.buf.writeBigInt64LE(v, this.pos);
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) {
+      // Two 32-bit words from the double: no intermediate bigints (Buffer's writeBigInt64LE
+      // allocates several per call, which a large snapshot pays in GC).
+      this.buf.writeUInt32LE(n >>> 0, this.pos);
+      this.buf.writeInt32LE(Math.floor(n / 4294967296), this.pos + 4);
+    } else {
+      this.buf.writeBigInt64LE(v, this.pos);
+    }
     this.pos += 8;
   }
   str(s: string): void {
@@ -81,9 +103,63 @@ class Writer {
     this.buf.set(b, this.pos);
     this.pos += b.length;
   }
+
+  /** Writes a whole value. */
+  value(v: StateValue): void {
+    write(this, v);
+  }
+
+  /** Writes a number value (what `value(n)` writes, without the type dispatch). */
+  number(n: number): void {
+    this.u8(T_NUMBER);
+    this.f64(n);
+  }
+
+  /** Copies bytes that `encodeState` (or a writer) produced for one value. */
+  raw(encoded: Uint8Array): void {
+    this.ensure(encoded.length);
+    this.buf.set(encoded, this.pos);
+    this.pos += encoded.length;
+  }
+
+  /** Starts an array of `n` values; write the `n` values next. */
+  array(n: number): void {
+    this.u8(T_ARRAY);
+    this.u32(n);
+  }
+
+  /** Starts a record of `n` fields; write `field(name)` then its value, `n` times. */
+  record(n: number): void {
+    this.u8(T_RECORD);
+    this.u32(n);
+  }
+
+  field(name: string): void {
+    this.str(name);
+  }
+
+  /**
+   * Starts a Map whose size is not known yet: write key, value pairs next, then
+   * `endMap(handle, pairs)`. Returns the handle.
+   */
+  beginMap(): number {
+    this.u8(T_MAP);
+    const at = this.pos;
+    this.u32(0);
+    return at;
+  }
+
+  endMap(handle: number, pairs: number): void {
+    this.buf.writeUInt32LE(pairs, handle);
+  }
+
+  /** The bytes written (a view of the writer's buffer). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
-function write(w: Writer, v: StateValue): void {
+function write(w: StateWriter, v: StateValue): void {
   if (v === null) return w.u8(T_NULL);
   switch (typeof v) {
     case 'boolean':
@@ -120,7 +196,8 @@ function write(w: Writer, v: StateValue): void {
   if (Array.isArray(v)) {
     w.u8(T_ARRAY);
     w.u32(v.length);
-    for (const x of v as readonly StateValue[]) write(w, x);
+    const a = v as readonly StateValue[];
+    for (let i = 0; i < a.length; i++) write(w, a[i]!);
     return;
   }
   if (v instanceof Map) {
@@ -143,9 +220,9 @@ function write(w: Writer, v: StateValue): void {
 }
 
 export function encodeState(v: StateValue): Buffer {
-  const w = new Writer();
+  const w = new StateWriter();
   write(w, v);
-  return w.buf.subarray(0, w.pos);
+  return w.finish();
 }
 
 class Reader {
@@ -174,7 +251,10 @@ class Reader {
   }
   i64(): bigint {
     this.need(8);
-    const v = this.buf.readBigInt64LE(this.pos);
+    const lo = this.buf.readUInt32LE(this.pos);
+    const hi = this.buf.readInt32LE(this.pos + 4);
+    // Within ±2^53 the double is exact: one bigint instead of Buffer's several.
+    const v = hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * 4294967296 + lo) : this.buf.readBigInt64LE(this.pos);
     this.pos += 8;
     return v;
   }

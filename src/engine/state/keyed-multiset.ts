@@ -1,7 +1,8 @@
 import { Decimal } from '../../core/decimal.js';
 import { StrataError } from '../../core/errors.js';
 import { valueEquals, type Key, type Row, type Value } from '../../core/values.js';
-import { decodeState, encodeState, type StateValue } from './codec.js';
+import { decodeState, encodeState, type StateValue, type StateWriter } from './codec.js';
+import { badDelta, readDelta, type StateDelta } from './delta.js';
 import { KeyFilter } from './key-filter.js';
 import type { SpillSpace } from './spill-store.js';
 import { approxRowBytes, approxValueBytes, type KeyedStateOptions, type SpillableTier, type StateBudget } from './state-budget.js';
@@ -199,6 +200,14 @@ class GroupMap {
  *
  * Snapshot layout (a StateValue): `Map<groupKey, [row, count, matches][]>`, entries in
  * group order. Fingerprints and indexes are rebuilt from the rows on restore.
+ * `writeSnapshot` streams the same bytes without building that value.
+ *
+ * Deltas (incremental checkpoints): from the first snapshot or restore on, the keys of
+ * groups changed since the last snapshot, delta or restore are kept in a Set (one add
+ * per change; a lookup by a caller that mutates entries counts as a change). `delta()`
+ * returns those groups whole (`StateDelta`, see `delta.ts`) and `applyDelta` replaces
+ * them, so a full snapshot followed by its deltas in order restores the same content
+ * (group creation order may differ; it changes nothing the owner emits).
  *
  * Spilling (with a `StateBudget`): whole groups move between memory and the budget's
  * spill store, encoded as their snapshot entry (`[row, count, matches][]`). A group used
@@ -232,13 +241,21 @@ export class KeyedMultiset implements SpillableTier {
   #avgRowBytes = 0;
   #avgGroupBytes = GROUP_BYTES;
   #sampleTick = 0;
+  /**
+   * Keys of the groups changed since the last snapshot, delta or restore (null until the
+   * first of those: a state that is never checkpointed tracks nothing).
+   */
+  #changed: Set<Key> | null = null;
 
   /**
    * `options.callerMutatesEntries` (default true): whether the caller changes the
    * `matches` of entries it gets from `group` or `find`. When false, a group read back
    * from disk and only looked at since is dropped from memory without a write.
    */
-  constructor(uniqueKey: readonly number[] | null, options?: KeyedStateOptions & { readonly callerMutatesEntries?: boolean }) {
+  constructor(
+    uniqueKey: readonly number[] | null,
+    options?: Partial<KeyedStateOptions> & { readonly callerMutatesEntries?: boolean | undefined },
+  ) {
     this.#uniqueKey = uniqueKey;
     this.#fpFields = uniqueKey;
     this.#callerMutates = options?.callerMutatesEntries ?? true;
@@ -267,7 +284,10 @@ export class KeyedMultiset implements SpillableTier {
     let g = this.#groups.get(key);
     if (g !== undefined) g.ref = true;
     else if (this.#spilledGroups === 0 || (g = this.#load(key)) === undefined) return undefined;
-    if (this.#callerMutates) g.dirty = true;
+    if (this.#callerMutates) {
+      g.dirty = true;
+      if (this.#changed !== null) this.#changed.add(g.key);
+    }
     return g;
   }
 
@@ -276,7 +296,10 @@ export class KeyedMultiset implements SpillableTier {
     let g = this.#groups.get(key);
     if (g !== undefined) g.ref = true;
     else if (this.#spilledGroups === 0 || (g = this.#load(key)) === undefined) return undefined;
-    if (this.#callerMutates) g.dirty = true;
+    if (this.#callerMutates) {
+      g.dirty = true;
+      if (this.#changed !== null) this.#changed.add(g.key);
+    }
     const f = this.#fpFields;
     return this.#find(g, row, f === null ? 0 : hashFields(row, f, false));
   }
@@ -290,6 +313,7 @@ export class KeyedMultiset implements SpillableTier {
     if (g !== undefined) g.ref = true;
     else g = (this.#spilledGroups === 0 ? undefined : this.#load(key)) ?? this.#newGroup(key);
     g.dirty = true;
+    if (this.#changed !== null) this.#changed.add(g.key);
     const f = this.#fpFields;
     const fp = f === null ? 0 : hashFields(row, f, false);
     const e = g.size === 0 ? undefined : this.#find(g, row, fp);
@@ -309,6 +333,7 @@ export class KeyedMultiset implements SpillableTier {
     const e = entry as Entry;
     if (g === undefined || e.slot < 0 || g.entries[e.slot] !== e) return;
     g.dirty = true;
+    if (this.#changed !== null) this.#changed.add(g.key);
     this.#rows--;
     if (--e.count > 0) return;
     this.#hotEntries--;
@@ -343,7 +368,115 @@ export class KeyedMultiset implements SpillableTier {
       // The disk also holds copies of groups now in memory: those were written above.
       for (const [key, buf] of this.#space!.entries()) if (this.#groups.get(key) === undefined) out.set(key, decodeState(buf));
     }
+    this.#startEpoch();
     return out;
+  }
+
+  /**
+   * Writes what `snapshot()` returns (the same bytes as `encodeState(snapshot())`)
+   * straight from the groups: no intermediate StateValue; spilled groups are copied as
+   * the bytes the spill store holds. Starts a new delta epoch, as `snapshot()` does.
+   */
+  writeSnapshot(w: StateWriter): void {
+    const handle = w.beginMap();
+    let n = 0;
+    for (const g of this.#groups.values()) {
+      w.value(g.key);
+      writeGroup(w, g);
+      n++;
+    }
+    if (this.#spilledGroups > 0) {
+      this.#flushStale();
+      for (const [key, buf] of this.#space!.entries()) {
+        if (this.#groups.get(key) !== undefined) continue;
+        w.value(key);
+        w.raw(buf);
+        n++;
+      }
+    }
+    w.endMap(handle, n);
+    this.#startEpoch();
+  }
+
+  /**
+   * The groups changed since the last `snapshot`, `writeSnapshot`, `delta`, `restore` or
+   * `applyDelta` (the last "epoch"): each changed group's whole entry list as in a
+   * snapshot, and the keys of groups that no longer exist. Starts a new epoch.
+   * `applyDelta(delta())` on a copy of the state at the previous epoch yields this state.
+   */
+  delta(): StateDelta {
+    const changed = this.#changed;
+    if (changed === null) throw new StrataError('INTERNAL', `${this.label}: a delta was asked for before any snapshot or restore`);
+    const set = new Map<Key, StateValue>();
+    const removed: Key[] = [];
+    for (const key of changed) {
+      const g = this.#groups.get(key);
+      if (g !== undefined) {
+        set.set(key, groupState(g));
+        continue;
+      }
+      const s = this.#spilledGroups > 0 ? this.#diskState(key) : undefined;
+      if (s === undefined) removed.push(key);
+      else set.set(key, s);
+    }
+    this.#startEpoch();
+    return { set, removed };
+  }
+
+  /**
+   * Applies a delta taken by `delta()`: removed groups go, changed ones are replaced
+   * whole (a group read from disk is dropped first, so the disk never shadows it).
+   * Starts a new epoch. With a budget, what does not fit spills at once.
+   */
+  applyDelta(delta: StateValue, what: string): void {
+    const { set, removed } = readDelta(delta, what);
+    for (let i = 0; i < removed.length; i++) this.#discard(removed[i]!);
+    for (const [key, entries] of set) {
+      this.#discard(key);
+      if (!Array.isArray(entries)) throw badDelta(what, 'a group is not a list of entries');
+      const g = this.#newGroup(key);
+      this.#fill(g, entries, what);
+      if (g.size === 0) this.#groups.delete(g);
+    }
+    this.#startEpoch();
+    this.#budget?.check();
+  }
+
+  /** Groups changed since the last epoch (what `delta()` would hold); 0 when not tracking. */
+  get changedCount(): number {
+    return this.#changed?.size ?? 0;
+  }
+
+  #startEpoch(): void {
+    if (this.#changed === null) this.#changed = new Set();
+    else this.#changed.clear();
+  }
+
+  /** Removes group `key` from both tiers (nothing when it is absent). */
+  #discard(key: Key): void {
+    let g = this.#groups.get(key);
+    if (g === undefined && this.#spilledGroups > 0) g = this.#load(key);
+    if (g === undefined) return;
+    const list = g.entries;
+    let rows = 0;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (e === null || e === undefined) continue;
+      rows += e.count;
+      e.slot = -1;
+    }
+    this.#rows -= rows;
+    this.#hotEntries -= g.size;
+    this.#groups.delete(g);
+    if (g.onDisk) this.#dropDiskCopy(g.key);
+  }
+
+  /** The state of spilled group `key` as the disk holds it; undefined when it is not there. */
+  #diskState(key: Key): StateValue | undefined {
+    if (this.#filter !== null && !this.#filter.mayContain(key)) return undefined;
+    if (this.#stale.size > 0 && this.#stale.has(key)) return undefined;
+    const buf = this.#space!.get(key);
+    return buf === undefined ? undefined : decodeState(buf);
   }
 
   /**
@@ -367,6 +500,7 @@ export class KeyedMultiset implements SpillableTier {
       this.#fill(g, entries, what);
       if (g.size === 0) this.#groups.delete(g);
     }
+    this.#startEpoch();
     this.#budget?.check();
   }
 
@@ -614,6 +748,20 @@ function groupState(g: Group): StateValue[] {
     if (e !== null && e !== undefined) entries.push([e.row, e.count, e.matches]);
   }
   return entries;
+}
+
+/** Writes `groupState(g)` without building it. */
+function writeGroup(w: StateWriter, g: Group): void {
+  w.array(g.size);
+  const list = g.entries;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (e === null || e === undefined) continue;
+    w.array(3);
+    w.value(e.row);
+    w.number(e.count);
+    w.number(e.matches);
+  }
 }
 
 /**

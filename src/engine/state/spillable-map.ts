@@ -1,5 +1,7 @@
+import { StrataError } from '../../core/errors.js';
 import type { Key } from '../../core/values.js';
-import { decodeState, encodeState, type StateValue } from './codec.js';
+import { decodeState, encodeState, type StateValue, type StateWriter } from './codec.js';
+import { readDelta, type StateDelta } from './delta.js';
 import { KeyFilter } from './key-filter.js';
 import type { SpillSpace } from './spill-store.js';
 import type { KeyedStateOptions, SpillableTier, StateBudget } from './state-budget.js';
@@ -14,6 +16,8 @@ export interface SpillCodec<V> {
   weigh(key: Key, value: V): number;
   /** Rows the value stands for (metrics). */
   rows(value: V): number;
+  /** Writes `encode(value)` without building it (optional: a streaming snapshot calls `encode` otherwise). */
+  write?(w: StateWriter, value: V): void;
 }
 
 /** A new entry is weighed once in this many. */
@@ -40,6 +44,11 @@ const FLUSH_DELETES_AT = 4096;
  * a reference across an eviction that the caller could still use, because evictions
  * happen only in `StateBudget.check()`, which the owner calls outside any use of its
  * entries (and `evictable()` refuses while `pin` says the owner is inside a step).
+ *
+ * Deltas (incremental checkpoints): from the first `snapshot`, `writeSnapshot`, `delta`
+ * or `clear` on, the keys set, deleted or `touch`ed (a value changed in place) are kept in
+ * a Set; `delta()` returns their current values (or that they are gone) and starts a new
+ * epoch; `applyDelta` replays one onto the state of the previous epoch.
  */
 export class SpillableMap<V> implements SpillableTier {
   readonly label: string;
@@ -62,6 +71,8 @@ export class SpillableMap<V> implements SpillableTier {
   #sampleTick = 0;
   /** The owner holds references to entries (inside a step): no eviction now. */
   pinned = false;
+  /** Keys changed since the last snapshot, delta or restore; null until the first of those. */
+  #changed: Set<Key> | null = null;
 
   constructor(codec: SpillCodec<V>, options?: KeyedStateOptions) {
     this.#codec = codec;
@@ -98,6 +109,7 @@ export class SpillableMap<V> implements SpillableTier {
     const hot = this.#hot;
     const before = hot.size;
     hot.set(key, value);
+    if (this.#changed !== null) this.#changed.add(key);
     if (hot.size !== before && this.#budget !== null && this.#sampleTick++ % SAMPLE_EVERY === 0) {
       this.#sample(this.#codec.weigh(key, value));
     }
@@ -106,10 +118,115 @@ export class SpillableMap<V> implements SpillableTier {
   /** Removes `key`, which `get` has made hot (or which is absent). */
   delete(key: Key): void {
     this.#hot.delete(key);
+    if (this.#changed !== null) this.#changed.add(key);
     if (this.#shadowed.size > 0 && this.#shadowed.delete(key)) {
       this.#stale.add(key);
       if (this.#stale.size >= FLUSH_DELETES_AT) this.#flushStale();
     }
+  }
+
+  /** Notes that the value of `key` (made hot by `get`) was changed in place: the next delta holds it. */
+  touch(key: Key): void {
+    if (this.#changed !== null) this.#changed.add(key);
+  }
+
+  /** Every entry as plain state (`states()`), and a new delta epoch. */
+  snapshot(): Map<Key, StateValue> {
+    const m = new Map<Key, StateValue>(this.states());
+    this.startEpoch();
+    return m;
+  }
+
+  /**
+   * Writes what `snapshot()` returns (the same bytes as its encoding) without building
+   * it: hot values through the codec's `write` (or `encode`), spilled ones copied as the
+   * bytes the spill store holds. Starts a new delta epoch.
+   */
+  writeSnapshot(w: StateWriter): void {
+    const codec = this.#codec;
+    const hot = this.#hot;
+    const handle = w.beginMap();
+    let n = 0;
+    const direct = codec.write;
+    for (const [k, v] of hot) {
+      w.value(k);
+      if (direct !== undefined) direct.call(codec, w, v);
+      else w.value(codec.encode(v));
+      n++;
+    }
+    if (this.#spilled > 0) {
+      this.#flushStale();
+      for (const [k, buf] of this.#space!.entries()) {
+        if (hot.has(k)) continue;
+        w.value(k);
+        w.raw(buf);
+        n++;
+      }
+    }
+    w.endMap(handle, n);
+    this.startEpoch();
+  }
+
+  /**
+   * The entries changed since the last snapshot, delta or restore (`StateDelta`: their
+   * current values as plain state, and the keys deleted), and a new epoch.
+   */
+  delta(): StateDelta {
+    const changed = this.#changed;
+    if (changed === null) throw new StrataError('INTERNAL', `${this.label}: a delta was asked for before any snapshot or restore`);
+    const codec = this.#codec;
+    const set = new Map<Key, StateValue>();
+    const removed: Key[] = [];
+    for (const k of changed) {
+      const v = this.#hot.get(k);
+      if (v !== undefined) {
+        set.set(k, codec.encode(v));
+        continue;
+      }
+      const s = this.#spilled > 0 ? this.#diskState(k) : undefined;
+      if (s === undefined) removed.push(k);
+      else set.set(k, s);
+    }
+    this.startEpoch();
+    return { set, removed };
+  }
+
+  /**
+   * Applies a delta taken by `delta()` (values through the codec's `decode`, which
+   * checks them) and starts a new epoch. The owner calls its budget's `check()` after.
+   */
+  applyDelta(delta: StateValue, what: string): void {
+    const { set, removed } = readDelta(delta, what);
+    const codec = this.#codec;
+    for (let i = 0; i < removed.length; i++) {
+      const k = removed[i]!;
+      // Made hot first, so a disk copy is dropped with it.
+      if (this.get(k) !== undefined) this.delete(k);
+    }
+    for (const [k, s] of set) {
+      const v = codec.decode(k, s);
+      this.get(k);
+      this.set(k, v);
+    }
+    this.startEpoch();
+  }
+
+  /** Keys changed since the last epoch (what `delta()` would hold); 0 when not tracking. */
+  get changedCount(): number {
+    return this.#changed?.size ?? 0;
+  }
+
+  /** Restarts change tracking: the state now is the base of the next delta (owners call it after a restore). */
+  startEpoch(): void {
+    if (this.#changed === null) this.#changed = new Set();
+    else this.#changed.clear();
+  }
+
+  #diskState(key: Key): StateValue | undefined {
+    if (this.#filter !== null && !this.#filter.mayContain(key)) return undefined;
+    if (this.#stale.size > 0 && this.#stale.has(key)) return undefined;
+    const buf = this.#space!.get(key);
+    return buf === undefined ? undefined : decodeState(buf);
   }
 
   /** Every entry, hot ones first, each as plain state (for snapshots). */
