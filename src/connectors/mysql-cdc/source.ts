@@ -127,10 +127,11 @@ function comparePos(aFile: string, aPos: number, bFile: string, bPos: number): n
 }
 
 /**
- * Binlog-phase checkpoints after which the snapshot spool is deleted: the checkpoint store
- * keeps three, and a restore may use any of them.
+ * Binlog-phase checkpoints after which the snapshot spool is deleted. The checkpoint store
+ * keeps the newest three and every file their chains need (a full checkpoint at least every
+ * eighth), so a restore that falls back past damaged files can reach about eleven back.
  */
-const SPOOL_KEPT_UNTIL_CHECKPOINTS = 3;
+const SPOOL_KEPT_UNTIL_CHECKPOINTS = 12;
 
 /** Readers created per job and table (the job's context identifies the job). */
 const READERS_PER_JOB = new WeakMap<ConnectorContext, Map<string, number>>();
@@ -1070,7 +1071,7 @@ export class MysqlCdcSource implements SourceReader {
     if (this.#spoolGone || offsets === null) return;
     const o = offsets as Readonly<Record<string, StateValue>>;
     if (typeof o !== 'object' || o['phase'] !== 'binlog') return;
-    // A restore may fall back past a damaged newest checkpoint to an older one, which may still
+    // A restore may fall back past damaged checkpoints to an older one still on disk, which may
     // be in the snapshot phase: the spool goes only once every checkpoint kept is past it.
     if (++this.#binlogCheckpoints < SPOOL_KEPT_UNTIL_CHECKPOINTS) return;
     const dir = this.#spoolDir();
