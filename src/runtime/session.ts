@@ -199,12 +199,12 @@ export class Session {
         return { kind: 'explain', text: explainPlan(this.#plan(st.statement, file).plan) };
       case 'create-database':
         if (st.asDatabase !== null && this.#sync !== undefined) {
-          return { kind: 'ok', message: (await this.#sync.executeCreateDatabaseAs(st, this.catalog, file)).message };
+          return { kind: 'ok', message: (await this.#sync.executeCreateDatabaseAs(st, this.catalog, file, this.config)).message };
         }
         return this.#executeSync(st, file);
       case 'create-table':
         if (st.asTable !== null && this.#sync !== undefined) {
-          return { kind: 'ok', message: (await this.#sync.executeCreateTableAs(st, this.catalog, file)).message };
+          return { kind: 'ok', message: (await this.#sync.executeCreateTableAs(st, this.catalog, file, this.config)).message };
         }
         return this.#executeSync(st, file);
       default:

@@ -256,6 +256,27 @@ describe('CREATE DATABASE AS DATABASE', () => {
     assert.equal(def.columns.find((c) => c.name === 'runoob_title')!.typeText, 'VARCHAR(400)');
   });
 
+  test("SET 'schema.change.behavior' is the default policy of a sync whose statement names none", async () => {
+    await q('CREATE DATABASE policy_src');
+    await q('CREATE TABLE policy_src.p (id INT PRIMARY KEY, a INT)');
+    await q('INSERT INTO policy_src.p VALUES (1, 10)');
+    await strata.submit(
+      `SET 'schema.change.behavior' = 'exception';\n` +
+        `CREATE DATABASE IF NOT EXISTS policy_sr WITH ('jdbc-url' = 'jdbc:mysql://127.0.0.1:${strata.mysqlAddress.port}', 'load-url' = '127.0.0.1:${strata.httpAddress.port}') ` +
+        `AS DATABASE mysql_catalog.policy_src INCLUDING ALL TABLES;\n` +
+        `RESET 'schema.change.behavior';`,
+    );
+    await strata.sync.flush();
+    await q('ALTER TABLE policy_src.p ADD COLUMN b INT');
+    await q('INSERT INTO policy_src.p VALUES (2, 20, 200)');
+    await strata.sync.flush();
+    const job = strata.sync.jobs().find((j) => j.name === 'sync:policy_sr');
+    assert.ok(job !== undefined, JSON.stringify(strata.sync.jobs().map((j) => j.name)));
+    const t = job.tables.find((x) => x.source === 'p')!;
+    assert.equal(t.state, 'FAILED', 'the exception policy stops the table at the first DDL');
+    assert.match(t.error!, /policy 'exception'/);
+  });
+
   test('a restart resumes from the positions the warehouse recorded, exactly once', async () => {
     await strata.stop();
     await q('INSERT INTO src_db.t8 (id) VALUES (100)');

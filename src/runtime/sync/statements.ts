@@ -19,9 +19,13 @@ import { SyncJob, type SyncJobInfo, type SyncSourceOptions, type SyncTargetOptio
  */
 
 /** What the session calls for CREATE TABLE ... AS TABLE and CREATE DATABASE ... AS DATABASE. */
+/**
+ * `settings`: the session's SET values; `schema.change.behavior` there is the default policy
+ * when the statement's options and hints do not name one.
+ */
 export interface SyncStatements {
-  executeCreateTableAs(st: A.CreateTable, catalog: Catalog, file?: string): Promise<{ readonly message: string }>;
-  executeCreateDatabaseAs(st: A.CreateDatabase, catalog: Catalog, file?: string): Promise<{ readonly message: string }>;
+  executeCreateTableAs(st: A.CreateTable, catalog: Catalog, file?: string, settings?: ReadonlyMap<string, string>): Promise<{ readonly message: string }>;
+  executeCreateDatabaseAs(st: A.CreateDatabase, catalog: Catalog, file?: string, settings?: ReadonlyMap<string, string>): Promise<{ readonly message: string }>;
 }
 
 export interface SyncManagerDeps {
@@ -123,10 +127,10 @@ export class SyncManager implements SyncStatements {
     for (const j of this.#jobs.values()) await j.stop();
   }
 
-  async executeCreateTableAs(st: A.CreateTable, catalog: Catalog, _file?: string): Promise<{ readonly message: string }> {
+  async executeCreateTableAs(st: A.CreateTable, catalog: Catalog, _file?: string, settings?: ReadonlyMap<string, string>): Promise<{ readonly message: string }> {
     if (st.asTable === null) throw new StrataError('INTERNAL', 'executeCreateTableAs without AS TABLE');
     const sink = props(st.options);
-    const hints = props(st.asTableHints);
+    const hints = withSessionDefault(props(st.asTableHints), settings);
     const parts = st.asTable.parts;
     if (parts.length < 2 || parts.length > 3) {
       throw new StrataError('SQL_VALIDATION', `'${parts.join('.')}' is not a source table: write AS TABLE [catalog.]database.table`);
@@ -142,11 +146,11 @@ export class SyncManager implements SyncStatements {
     return this.#start(name, st.ifNotExists, false, sink, hints, conn, srcDb, include, targetDb, () => targetTable, `table ${targetDb}.${targetTable}`);
   }
 
-  async executeCreateDatabaseAs(st: A.CreateDatabase, catalog: Catalog, _file?: string): Promise<{ readonly message: string }> {
+  async executeCreateDatabaseAs(st: A.CreateDatabase, catalog: Catalog, _file?: string, settings?: ReadonlyMap<string, string>): Promise<{ readonly message: string }> {
     const as = st.asDatabase;
     if (as === null) throw new StrataError('INTERNAL', 'executeCreateDatabaseAs without AS DATABASE');
     const sink = props(st.options);
-    const hints = props(as.hints);
+    const hints = withSessionDefault(props(as.hints), settings);
     const parts = as.source.parts;
     const catalogName = parts.length >= 2 ? parts[0]! : catalog.currentCatalog;
     const conn = this.#connection(catalog, catalogName, hints, parts.join('.'));
@@ -282,4 +286,10 @@ export class SyncManager implements SyncStatements {
     check('jdbc-url', sink['jdbc-url'], ports.mysql);
     check('load-url', sink['load-url'], ports.http);
   }
+}
+
+/** The hints, with the session's `schema.change.behavior` when the hints do not set one. */
+function withSessionDefault(hints: Record<string, string>, settings: ReadonlyMap<string, string> | undefined): Record<string, string> {
+  const v = settings?.get('schema.change.behavior');
+  return v === undefined || hints['schema.change.behavior'] !== undefined ? hints : { ...hints, 'schema.change.behavior': v };
 }
