@@ -103,7 +103,12 @@ export class BinlogHub {
     }
     return async () => {
       this.#subs.delete(sub);
-      if (this.#subs.size === 0) await this.#client?.close().catch(() => undefined);
+      if (this.#subs.size === 0) {
+        // Retire this hub at once: a reader that comes later gets a fresh hub and connection, and
+        // never waits on a dump that is still winding down.
+        if (hubs.get(this.#key) === this) hubs.delete(this.#key);
+        await this.#client?.close().catch(() => undefined);
+      }
     };
   }
 
