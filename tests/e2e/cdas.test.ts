@@ -228,6 +228,9 @@ describe('CREATE DATABASE AS DATABASE', () => {
       for (const c of writers) await c.end();
     }
     await strata.sync.flush();
+    const t21 = strata.sync.jobs().find((j) => j.name === 'sync:sr_db')?.tables.find((t) => t.source === 't21');
+    assert.equal(t21?.state, 'RUNNING', `t21 of sync:sr_db: ${JSON.stringify(t21)}`);
+    assert.deepEqual(strata.warehouse.getTable('sr_db', 't21')?.columns.map((c) => c.name), ['id', 'a', 'b'], 'lenient appends the new column at the end');
     const src = (await q('SELECT id, a, b FROM src_db.t21 ORDER BY id')).map((r) => `${String(r['id'])}|${String(r['a'])}|${String(r['b'])}`);
     const dst = (await warehouse('SELECT id, a, b FROM sr_db.t21 ORDER BY id')).map((r) => r.map(String).join('|'));
     assert.equal(src.length, 120);

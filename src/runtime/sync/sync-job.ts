@@ -858,7 +858,9 @@ export class SyncJob {
         }
       } catch (err) {
         const msg = `${step.describe} failed: ${err instanceof Error ? err.message : String(err)}`;
-        if (this.#o.behavior === 'evolve') {
+        // A column that cannot be added would lose its values silently: only try_evolve (whose
+        // meaning is "tolerate failures") goes on without it.
+        if (this.#o.behavior === 'evolve' || (step.kind === 'add' && this.#o.behavior !== 'try_evolve')) {
           this.#fail(t, msg, e.position, e.sql);
           return;
         }
