@@ -551,24 +551,26 @@ function withCompleted(e: unknown, completed: readonly StatementOutcome[]): Stra
  */
 function mapDuckDbError(e: unknown): StrataError {
   const err = toStrataError(e);
-  const m = /^query failed: ([A-Za-z]+(?: [A-Za-z]+)?) Error: ([\s\S]*)$/.exec(err.bare);
+  const m = /^query failed: ([A-Za-z]+(?: [A-Za-z]+){0,2}) Error: ([\s\S]*)$/.exec(err.bare);
   if (m === null) return err;
   const kind = m[1]!;
+  /** DuckDB's error class as one lower-case word: 'Invalid Input' → 'invalid-input'. */
+  const cls = kind.toLowerCase().replace(/ /g, '-');
   const body = m[2]!.split(/\n\s*LINE \d+:/)[0]!.trim().replace(/\s*\n\s*/g, ' ');
   let code: ErrorCode;
-  switch (kind) {
-    case 'Catalog':
+  switch (cls) {
+    case 'catalog':
       code = /function|macro/i.test(body) ? 'SQL_VALIDATION' : err.code;
       break;
-    case 'Binder':
-    case 'Conversion':
-    case 'Invalid Input':
-    case 'Out of Range':
-    case 'Constraint':
+    case 'binder':
+    case 'conversion':
+    case 'invalid-input':
+    case 'out-of-range':
+    case 'constraint':
       code = 'SQL_VALIDATION';
       break;
-    case 'Parser':
-    case 'Not implemented':
+    case 'parser':
+    case 'not-implemented':
       code = 'SQL_UNSUPPORTED';
       break;
     default:
