@@ -1,16 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChangeBatch } from '../../src/core/batch.js';
-import type { ConnectorSpec } from '../../src/core/options.js';
-import { DELETE, INSERT, UPDATE_AFTER, UPDATE_BEFORE, type RowKind } from '../../src/core/row-kind.js';
-import type { Row } from '../../src/core/values.js';
-import { defaultRegistry, type ConnectorRegistry } from '../../src/connectors/registry.js';
-import { formatToken, parseToken, tokenAtOrBefore, type CommitToken } from '../../src/engine/commit-token.js';
-import type { SinkWriter } from '../../src/engine/connector.js';
 import { Rng } from '../../src/testing/changelog.js';
+import { crashCopy, materialize, registryWithMemSink, type MemSinkDisk } from '../../src/testing/exactly-once-sink.js';
 import { Session } from '../../src/runtime/session.js';
 
 /**
@@ -20,77 +14,6 @@ import { Session } from '../../src/runtime/session.js';
  * multiset, must equal an uninterrupted run's: a lost change or a change applied twice
  * shows up as a wrong or negative multiplicity.
  */
-
-/** What an exactly-once sink keeps on "disk": the changes it applied and the last token. */
-interface Disk {
-  changes: [RowKind, Row][];
-  token: string | null;
-}
-
-const MEMSINK_SPEC: ConnectorSpec = {
-  name: 'memsink',
-  doc: 'test sink: an exactly-once in-memory table of changes',
-  sink: { doc: 'accepts all changes.' },
-  options: [],
-};
-
-class MemSink implements SinkWriter {
-  readonly #disk: Disk;
-  readonly #job: string;
-  #pending: [RowKind, Row][] = [];
-  #recovered: CommitToken | null = null;
-  constructor(disk: Disk, job: string) {
-    this.#disk = disk;
-    this.#job = job;
-  }
-  open(): Promise<void> {
-    const t = this.#disk.token === null ? null : parseToken(this.#disk.token);
-    this.#recovered = t !== null && t.job === this.#job ? t : null;
-    return Promise.resolve();
-  }
-  recoveredTokens(): readonly CommitToken[] {
-    return this.#recovered === null ? [] : [this.#recovered];
-  }
-  write(batch: ChangeBatch): void {
-    for (let i = 0; i < batch.length; i++) this.#pending.push([batch.kinds[i]!, batch.rows[i]!]);
-  }
-  commit(token?: CommitToken): Promise<void> {
-    const p = this.#pending;
-    this.#pending = [];
-    if (token !== undefined && this.#recovered !== null && tokenAtOrBefore(token, this.#recovered)) return Promise.resolve();
-    // One synchronous step: data and token together, like a transaction.
-    this.#disk.changes.push(...p);
-    if (token !== undefined) this.#disk.token = formatToken(token);
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-function registryWith(disk: Disk): ConnectorRegistry {
-  const r = defaultRegistry();
-  r.register({ spec: MEMSINK_SPEC, sinkAccepts: () => 'all', runtime: { createSink: (_t, ctx) => new MemSink(disk, ctx.jobName) } });
-  return r;
-}
-
-/** The table the changelog describes, as sorted "row × multiplicity" lines; throws on a negative multiplicity. */
-function rowText(row: Row): string {
-  return row.map((v) => (v === null ? 'NULL' : String(v))).join('|');
-}
-
-function materialize(changes: readonly [RowKind, Row][]): string[] {
-  const m = new Map<string, { row: Row; n: number }>();
-  for (const [k, row] of changes) {
-    const key = rowText(row);
-    const e = m.get(key) ?? { row, n: 0 };
-    e.n += k === INSERT || k === UPDATE_AFTER ? 1 : k === UPDATE_BEFORE || k === DELETE ? -1 : 0;
-    if (e.n < 0) throw new assert.AssertionError({ message: `row ${key} retracted more often than inserted (a change applied twice or lost)` });
-    if (e.n === 0) m.delete(key);
-    else m.set(key, e);
-  }
-  return [...m.values()].map((e) => `${rowText(e.row)} x${e.n}`).sort();
-}
 
 const PIPELINE = (seed: number, rows: number): string => `
 SET 'execution.checkpointing.interval' = '15ms';
@@ -103,8 +26,8 @@ INSERT INTO dws SELECT region, COUNT(*), SUM(v) FROM gen GROUP BY region;
 `;
 
 async function runToEnd(sql: string): Promise<string[]> {
-  const disk: Disk = { changes: [], token: null };
-  const s = new Session({ registry: registryWith(disk) });
+  const disk: MemSinkDisk = { changes: [], token: null };
+  const s = new Session({ registry: registryWithMemSink(disk) });
   await s.execute(sql);
   for (const j of s.jobs) await j.done();
   assert.equal(s.jobs[0]!.state, 'FINISHED', String(s.jobs[0]!.error?.message));
@@ -115,13 +38,13 @@ async function crashAndRecover(sql: string, crashAfterMs: number, corruptNewest:
   const dir1 = mkdtempSync(join(tmpdir(), 'recovery-a-'));
   const dir2 = mkdtempSync(join(tmpdir(), 'recovery-b-'));
   try {
-    const disk1: Disk = { changes: [], token: null };
-    const s1 = new Session({ registry: registryWith(disk1), dataDir: dir1 });
+    const disk1: MemSinkDisk = { changes: [], token: null };
+    const s1 = new Session({ registry: registryWithMemSink(disk1), dataDir: dir1 });
     await s1.execute(sql);
     await new Promise((r) => setTimeout(r, crashAfterMs));
     // The crash: everything durable at this instant, copied in one synchronous step.
-    cpSync(dir1, dir2, { recursive: true });
-    const disk2: Disk = { changes: [...disk1.changes], token: disk1.token };
+    crashCopy(dir1, dir2);
+    const disk2: MemSinkDisk = { changes: [...disk1.changes], token: disk1.token };
     for (const j of s1.jobs) await j.cancel();
     if (corruptNewest) {
       const cdir = join(dir2, 'jobs', 'job-1', 'checkpoints');
@@ -133,7 +56,7 @@ async function crashAndRecover(sql: string, crashAfterMs: number, corruptNewest:
       }
     }
     const log: string[] = [];
-    const s2 = new Session({ registry: registryWith(disk2), dataDir: dir2, log: (l) => log.push(l) });
+    const s2 = new Session({ registry: registryWithMemSink(disk2), dataDir: dir2, log: (l) => log.push(l) });
     await s2.restore();
     for (const j of s2.jobs) await j.done();
     assert.equal(s2.jobs.length, 1);

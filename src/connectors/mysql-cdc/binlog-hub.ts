@@ -1,7 +1,7 @@
 import { StrataError } from '../../core/errors.js';
 import { BinlogClient } from './binlog/binlog-client.js';
 import type { TableSchema } from './binlog/event-parser.js';
-import type { BinlogEvent } from './binlog/events.js';
+import { compareBinlogPositions, type BinlogEvent } from './binlog/events.js';
 
 /**
  * One binlog reader per source server, shared by every `mysql-cdc` reader of the process that
@@ -50,18 +50,6 @@ const RECONNECT_BASE_MS = 200;
 const RECONNECT_MAX_MS = 10_000;
 
 const hubs = new Map<string, BinlogHub>();
-
-/** Compares binlog positions of one server (file names share a prefix and a numbered suffix). */
-export function compareBinlogPositions(aFile: string, aPos: number, bFile: string, bPos: number): number {
-  if (aFile !== bFile) {
-    const na = Number(/\.(\d+)$/.exec(aFile)?.[1] ?? NaN);
-    const nb = Number(/\.(\d+)$/.exec(bFile)?.[1] ?? NaN);
-    if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
-    return aFile < bFile ? -1 : 1;
-  }
-  return aPos - bPos;
-}
-
 export class BinlogHub {
   readonly #key: string;
   readonly #login: HubLogin;

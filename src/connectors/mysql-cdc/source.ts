@@ -13,7 +13,7 @@ import { MYSQL_CDC_SPEC } from '../registry.js';
 import { BinlogClient, type BinlogStart } from './binlog/binlog-client.js';
 import { strataTypeOf, type MysqlColumn } from './binlog/column-types.js';
 import { MysqlConnection } from './binlog/connection.js';
-import type { BinlogEvent, BinlogPosition, RowsEvent, TableMapEvent } from './binlog/events.js';
+import { compareBinlogPositions, type BinlogEvent, type BinlogPosition, type RowsEvent, type TableMapEvent } from './binlog/events.js';
 import { join } from 'node:path';
 import { ChunkWindow } from './chunk-window.js';
 import {
@@ -31,7 +31,7 @@ import {
   verifyResumePosition,
   type CapturedTable,
 } from './snapshot.js';
-import { BinlogHub, compareBinlogPositions } from './binlog-hub.js';
+import { BinlogHub } from './binlog-hub.js';
 import { SnapshotSpool, type SpoolUnit } from './spool.js';
 import { findTimestampPosition } from './timestamp-start.js';
 
@@ -114,16 +114,6 @@ type WindowOps = RowsEvent[];
 
 function sameType(a: SqlType, b: SqlType): boolean {
   return formatType({ ...a, nullable: true } as SqlType) === formatType({ ...b, nullable: true } as SqlType);
-}
-
-function comparePos(aFile: string, aPos: number, bFile: string, bPos: number): number {
-  if (aFile !== bFile) {
-    const na = Number(/\.(\d+)$/.exec(aFile)?.[1] ?? NaN);
-    const nb = Number(/\.(\d+)$/.exec(bFile)?.[1] ?? NaN);
-    if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
-    return aFile < bFile ? -1 : 1;
-  }
-  return aPos - bPos;
 }
 
 /**
@@ -768,7 +758,7 @@ export class MysqlCdcSource implements SourceReader {
     /** The position of the last unit handed over (held snapshot-phase units are not yet): a reconnect resumes there. */
     let emittedAt = from;
     let failures = 0;
-    const reached = (o: Offsets): boolean => until !== null && comparePos(o.file, o.pos, until.file, until.pos) >= 0;
+    const reached = (o: Offsets): boolean => until !== null && compareBinlogPositions(o.file, o.pos, until.file, until.pos) >= 0;
     if (reached(at)) return at;
     while (!this.#closed) {
       const start: BinlogStart = at.file !== '' ? { file: at.file, pos: at.pos, gtid: at.gtid } : { gtid: at.gtid ?? '' };
@@ -816,7 +806,7 @@ export class MysqlCdcSource implements SourceReader {
             switch (e.kind) {
               case 'rows':
                 this.#rows(e, at, kinds, rows);
-                if (chunk !== null && comparePos(e.position.file !== '' ? e.position.file : file, e.position.pos, chunk.low.file, chunk.low.pos) > 0) ops.push(e);
+                if (chunk !== null && compareBinlogPositions(e.position.file !== '' ? e.position.file : file, e.position.pos, chunk.low.file, chunk.low.pos) > 0) ops.push(e);
                 break;
               case 'gtid':
               case 'begin':
@@ -877,7 +867,7 @@ export class MysqlCdcSource implements SourceReader {
         // earlier): every transaction up to `until` has been read, none after it committed
         // before `until`, so the rows returned are as of `until`. If the events read stop short
         // of `until`, the server went away mid-dump (a shutdown ends it like the binlog's end).
-        if (comparePos(seenFile, seenPos, until.file, until.pos) < 0) {
+        if (compareBinlogPositions(seenFile, seenPos, until.file, until.pos) < 0) {
           throw new StrataError('CONNECTOR_IO', `MySQL ${this.#host}:${this.#port} ended the binlog stream at ${seenFile}:${seenPos}, before ${until.file}:${until.pos}`, { retryable: true });
         }
         return { ...at, file: until.file, pos: until.pos, gtid: until.gtid ?? at.gtid };

@@ -1,7 +1,7 @@
 import { BinlogClient } from '../../connectors/mysql-cdc/binlog/binlog-client.js';
 import { binlogFamily, schemaFamily, strataTypeOf, type MysqlColumn } from '../../connectors/mysql-cdc/binlog/column-types.js';
 import { MysqlConnection } from '../../connectors/mysql-cdc/binlog/connection.js';
-import type { BinlogEvent, BinlogPosition, QueryEvent, RowsEvent, TableMapEvent } from '../../connectors/mysql-cdc/binlog/events.js';
+import { compareBinlogPositions, formatPosition, type BinlogEvent, type BinlogPosition, type QueryEvent, type RowsEvent, type TableMapEvent } from '../../connectors/mysql-cdc/binlog/events.js';
 import { snapshotSelectExpr, textToValue } from '../../connectors/mysql-cdc/binlog/text-values.js';
 import { beginConsistentSnapshot, currentPosition, discoverTables, quoteIdent, readChunk, readTableSchema } from '../../connectors/mysql-cdc/snapshot.js';
 import { ChangeBatch } from '../../core/batch.js';
@@ -116,17 +116,7 @@ export function parseSyncPosition(text: string): BinlogPosition | null {
 
 /** Binlog order of two positions (file sequence number, then offset). */
 export function comparePositions(a: BinlogPosition, b: BinlogPosition): number {
-  if (a.file !== b.file) {
-    const na = Number(/\.(\d+)$/.exec(a.file)?.[1] ?? NaN);
-    const nb = Number(/\.(\d+)$/.exec(b.file)?.[1] ?? NaN);
-    if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
-    return a.file < b.file ? -1 : 1;
-  }
-  return a.pos - b.pos;
-}
-
-function positionText(p: BinlogPosition): string {
-  return `${p.file}:${p.pos}${p.gtid !== null && p.gtid !== '' ? ` (GTID ${p.gtid})` : ''}`;
+  return compareBinlogPositions(a.file, a.pos, b.file, b.pos);
 }
 
 export class SyncJob {
@@ -224,7 +214,7 @@ export class SyncJob {
     }
     this.#processed = from;
     this.#state = 'RUNNING';
-    this.#o.log(`sync ${this.name}: ${this.#tables.size} tables of ${s.database} into ${this.#o.target.database}; binlog from ${positionText(from)} (policy ${this.#o.behavior})`);
+    this.#o.log(`sync ${this.name}: ${this.#tables.size} tables of ${s.database} into ${this.#o.target.database}; binlog from ${formatPosition(from)} (policy ${this.#o.behavior})`);
     this.#task = this.#stream(from).catch((e: unknown) => {
       if (this.#stopped) return;
       this.#state = 'FAILED';
@@ -429,7 +419,7 @@ export class SyncJob {
         const err = e instanceof StrataError ? e : new StrataError('CONNECTOR_IO', `reading the binlog failed: ${e instanceof Error ? e.message : String(e)}`, { retryable: true });
         if (!err.retryable || failures >= MAX_RETRIES) throw err;
         failures++;
-        this.#o.log(`sync ${this.name}: ${err.message} (reconnecting from ${positionText(at)}, attempt ${failures})`);
+        this.#o.log(`sync ${this.name}: ${err.message} (reconnecting from ${formatPosition(at)}, attempt ${failures})`);
         await new Promise((r) => setTimeout(r, RECONNECT_MS * failures));
       } finally {
         this.#client = null;
@@ -664,7 +654,7 @@ export class SyncJob {
     t.state = 'FAILED';
     const parts = [`table ${this.#where(t.source)} (warehouse ${this.#o.target.database}.${t.target}) stopped: ${message}`];
     if (ddl !== undefined) parts.push(`DDL: ${ddl.replace(/\s+/g, ' ').trim()}`);
-    parts.push(`binlog position ${positionText(pos)}`);
+    parts.push(`binlog position ${formatPosition(pos)}`);
     parts.push(`policy '${this.#o.behavior}'`);
     t.error = parts.join('; ');
     this.#o.log(`sync ${this.name}: ${t.error}`);

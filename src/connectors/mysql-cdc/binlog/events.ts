@@ -26,6 +26,20 @@ export function formatPosition(p: BinlogPosition): string {
   return `${p.file}:${p.pos}${p.gtid !== null && p.gtid !== '' ? ` (GTID ${p.gtid})` : ''}`;
 }
 
+/**
+ * Orders positions of one server: files by their numbered suffix (`mysql-bin.000010` after
+ * `mysql-bin.000009`), then by offset. Negative, zero or positive, like a comparator.
+ */
+export function compareBinlogPositions(aFile: string, aPos: number, bFile: string, bPos: number): number {
+  if (aFile !== bFile) {
+    const na = Number(/\.(\d+)$/.exec(aFile)?.[1] ?? NaN);
+    const nb = Number(/\.(\d+)$/.exec(bFile)?.[1] ?? NaN);
+    if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
+    return aFile < bFile ? -1 : 1;
+  }
+  return aPos - bPos;
+}
+
 interface EventCommon {
   /** Seconds since the epoch when the event was written (the header's timestamp). */
   readonly timestamp: number;
