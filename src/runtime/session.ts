@@ -17,7 +17,7 @@ import { Planner } from '../sql/planner.js';
 import { resolveTypeName } from '../sql/type-names.js';
 import type { SyncStatements } from './sync/statements.js';
 import { join } from 'node:path';
-import { parseDuration } from '../core/options.js';
+import { parseDuration, parseMemorySize } from '../core/options.js';
 import { CheckpointStore } from '../engine/checkpoint/store.js';
 import { stateBudgetFromSetting } from '../engine/state/state-budget.js';
 import { Journal } from './journal.js';
@@ -457,6 +457,7 @@ export class Session {
           if (v === null) {
             throw new StrataError('SQL_VALIDATION', `SET '${a.key}' needs a quoted value, e.g. SET '${a.key}' = 'value'`, { location: this.#loc(st.pos, file) });
           }
+          checkSetting(a.key, v, this.#loc(st.pos, file));
           this.config.set(a.key, v);
         }
         return { kind: 'ok', message: '[INFO] Execute statement succeeded.' };
@@ -616,4 +617,20 @@ export function showCreateTable(t: TableDescriptor, registry: ConnectorRegistry)
   const opts = registry.redact(t);
   const withs = Object.entries(opts).map(([k, v]) => `  '${k}' = '${v.replace(/'/g, "''")}'`);
   return `CREATE TABLE \`${t.path.join('`.`')}\` (\n${cols.join(',\n')}\n) WITH (\n${withs.join(',\n')}\n)\n`;
+}
+
+/** Settings Strata reads are checked when SET, so the error points at the SET statement. */
+function checkSetting(key: string, value: string, location: { file?: string; line: number; column: number }): void {
+  if (key === 'execution.checkpointing.interval' && parseDuration(value) === null) {
+    throw new StrataError('SQL_VALIDATION', `'execution.checkpointing.interval' = '${value}' is not a duration`, {
+      location,
+      hint: "Write it like '10s', '500ms' or '1min' ('0' turns periodic checkpoints off).",
+    });
+  }
+  if (key === 'state.memory-budget' && value.trim() !== '' && value.trim().toLowerCase() !== 'unlimited' && !((parseMemorySize(value) ?? 0) > 0)) {
+    throw new StrataError('SQL_VALIDATION', `'state.memory-budget' = '${value}' is not a memory size`, {
+      location,
+      hint: "Use a positive size such as '64mb', '256mb' or '1g' (units: kb, mb, gb), or 'unlimited'.",
+    });
+  }
 }
